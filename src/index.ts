@@ -1,1 +1,29 @@
-export {};
+/* MSW handlers */
+
+export { openApiDocument } from './contract/document.gen.ts';
+export { ImagesApiError } from './contract/errors.ts';
+export type { components, operations, paths } from './contract/openapi.gen.ts';
+export type * from './contract/types.ts';
+/* Contract: validation as data, the service's errors, generated types */
+export {
+  validateErrorBody,
+  validateRequestBody,
+  validateSchema,
+  validateStreamEvent,
+} from './contract/validators.ts';
+export type { Violation } from './contract/violations.ts';
+/* The resolver behind every use: (Request) => Promise<Response> */
+export { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from './core/mock.ts';
+export { createImageHandlers, handlersFor, type ImageHandlersOptions } from './handlers/index.ts';
+/* Model catalog */
+export {
+  Catalog,
+  type CatalogModel,
+  type CatalogOptions,
+  defaultModels,
+  type MockRules,
+  type SizingRules,
+  type TokenRules,
+} from './models/catalog.ts';
+export { DEFAULT_LIMITS, type GenerationLimits } from './models/plan.ts';
+export { type PixelSize, resolvePixelSize } from './models/sizes.ts';

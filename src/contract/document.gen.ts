@@ -1199,6 +1199,7 @@ export const openApiDocument = {
                 "audio",
                 "video",
                 "rerank",
+                "decisions",
                 "speech",
                 "transcription"
               ]

@@ -392,7 +392,7 @@ export interface components {
         };
         ImageModelArchitecture: {
             input_modalities: ("text" | "image" | "file" | "audio" | "video")[];
-            output_modalities: ("text" | "image" | "embeddings" | "audio" | "video" | "rerank" | "speech" | "transcription")[];
+            output_modalities: ("text" | "image" | "embeddings" | "audio" | "video" | "rerank" | "decisions" | "speech" | "transcription")[];
         };
         /** @description Request parameter name → what values it takes. */
         SupportedParameters: {

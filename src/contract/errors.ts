@@ -1,0 +1,60 @@
+import type { ErrorResponse } from './types.ts';
+import type { Violation } from './violations.ts';
+
+/** The service's own wording for each documented status, used when nothing more precise fits. */
+export const DEFAULT_ERROR_MESSAGES: Readonly<Record<number, string>> = {
+  400: 'Invalid request parameters',
+  401: 'Missing Authentication header',
+  402: 'Insufficient credits. Add more using https://openrouter.ai/credits',
+  403: 'Forbidden',
+  404: 'Resource not found',
+  405: 'Method not allowed',
+  408: 'Request timed out',
+  413: 'Request payload too large',
+  429: 'Rate limit exceeded',
+  500: 'Internal Server Error',
+  502: 'Provider returned error',
+  503: 'No available provider could serve this request',
+  524: 'Request timed out. Please try again later.',
+  529: 'Provider returned error',
+};
+
+/** An error answer in the service's shape, on its way to becoming a Response. */
+export class ImagesApiError extends Error {
+  readonly status: number;
+  readonly metadata: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    message = DEFAULT_ERROR_MESSAGES[status] ?? 'Error',
+    metadata?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ImagesApiError';
+    this.status = status;
+    this.metadata = metadata;
+    this.headers = headers;
+  }
+
+  /** `{ error: { code, message, metadata? } }`, with `code` the HTTP status as a number. */
+  toBody(): ErrorResponse {
+    const error: ErrorResponse['error'] = { code: this.status, message: this.message };
+    if (this.metadata) error.metadata = this.metadata;
+    return { error };
+  }
+
+  toResponse(): Response {
+    return new Response(JSON.stringify(this.toBody()), {
+      status: this.status,
+      headers: { 'content-type': 'application/json', ...this.headers },
+    });
+  }
+}
+
+/** A 400 that lists every violation; the message joins them so the first one a person reads names the field. */
+export function invalidRequest(violations: readonly Violation[]): ImagesApiError {
+  const message = violations.map((v) => v.message).join('; ');
+  return new ImagesApiError(400, message || DEFAULT_ERROR_MESSAGES[400], { violations });
+}

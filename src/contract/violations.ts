@@ -1,0 +1,93 @@
+import type { ErrorObject } from 'ajv';
+
+/** One way a value breaks the contract; data, never an exception. */
+export interface Violation {
+  /** JSON pointer into the checked value, e.g. `/n` or `/input_references/0/type`. */
+  pointer: string;
+  /** The broken rule: a JSON Schema keyword (`maximum`, `enum`, …) or a named cross-field rule. */
+  rule: string;
+  /** One sentence for people that names the field and the rule: `n must be <= 10`. */
+  message: string;
+  expected?: unknown;
+  actual?: unknown;
+}
+
+/** `/input_references/0/type` → `input_references[0].type`; the root is `body`. */
+export function fieldName(pointer: string): string {
+  if (pointer === '') return 'body';
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce((name, part) => (/^\d+$/.test(part) ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  for (const part of pointer.split('/').slice(1)) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  return value;
+}
+
+const describe = (value: unknown) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
+
+/** Turns ajv's errors into violations with messages that name the field and the rule. */
+export function toViolations(errors: readonly ErrorObject[] | null | undefined, root: unknown): Violation[] {
+  const out: Violation[] = [];
+  for (const error of errors ?? []) {
+    const params = error.params as Record<string, unknown>;
+    let pointer = error.instancePath;
+    let expected: unknown;
+    let text: string;
+    switch (error.keyword) {
+      case 'required':
+        pointer = `${pointer}/${String(params.missingProperty)}`;
+        text = 'is required';
+        break;
+      case 'enum':
+        expected = params.allowedValues;
+        text = `must be one of: ${(params.allowedValues as unknown[]).map((v) => String(v)).join(', ')}`;
+        break;
+      case 'type':
+        expected = params.type;
+        text = `must be ${Array.isArray(params.type) ? params.type.join(' or ') : String(params.type)}`;
+        break;
+      case 'maximum':
+      case 'minimum':
+      case 'exclusiveMaximum':
+      case 'exclusiveMinimum':
+        expected = params.limit;
+        text = `must be ${String(params.comparison)} ${String(params.limit)}`;
+        break;
+      case 'maxItems':
+      case 'minItems':
+      case 'maxLength':
+      case 'minLength':
+        expected = params.limit;
+        text = error.message ?? error.keyword;
+        break;
+      case 'pattern':
+        expected = params.pattern;
+        text = `must match ${String(params.pattern)}`;
+        break;
+      case 'additionalProperties':
+        pointer = `${pointer}/${String(params.additionalProperty)}`;
+        text = 'is not allowed';
+        break;
+      case 'discriminator':
+        text = `has an unknown ${String(params.tag)} ${describe(params.tagValue)}`;
+        break;
+      default:
+        text = error.message ?? `breaks ${error.keyword}`;
+    }
+    const actual = error.keyword === 'required' ? undefined : valueAt(root, pointer);
+    const violation: Violation = { pointer, rule: error.keyword, message: `${fieldName(pointer)} ${text}` };
+    if (expected !== undefined) violation.expected = expected;
+    if (actual !== undefined && (typeof actual !== 'string' || actual.length <= 200))
+      violation.actual = actual;
+    out.push(violation);
+  }
+  return out;
+}

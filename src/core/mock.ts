@@ -1,0 +1,171 @@
+import { ImagesApiError, invalidRequest } from '../contract/errors.ts';
+import type {
+  ImageGenerationRequest,
+  ImageGenerationResponse,
+  ImageStreamEvent,
+  SchemaName,
+} from '../contract/types.ts';
+import { validateRequestBody, validateSchema } from '../contract/validators.ts';
+import { Catalog, type CatalogOptions, toEndpointsResponse, toListItem } from '../models/catalog.ts';
+import { DEFAULT_LIMITS, type GenerationLimits, planGeneration } from '../models/plan.ts';
+import { usageFor } from '../models/usage.ts';
+import { authenticate } from './auth.ts';
+import { toBase64 } from './base64.ts';
+import { assertSynthesizable, synthesizeImage } from './images.ts';
+import { jsonResponse, sseFrame, sseResponse } from './respond.ts';
+import { streamEvents } from './stream.ts';
+
+/** Where OpenRouter serves the API; the handlers answer here unless told otherwise. */
+export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
+
+export interface ImagesMockOptions extends CatalogOptions {
+  /**
+   * Base URL of the API. The mock answers `POST {baseUrl}/images` and the two model routes.
+   * @default 'https://openrouter.ai/api/v1'
+   */
+  baseUrl?: string;
+  /** API keys to accept. Default: any well-formed bearer token. */
+  apiKeys?: readonly string[];
+  /**
+   * Seed of requests that send none. A number keeps every answer reproducible; `'random'` draws
+   * a new one per request, for demos. @default 0
+   */
+  seed?: number | 'random';
+  /** Caps on what one request may allocate. @default 16 MiP per image, 64 MiP per answer */
+  limits?: Partial<GenerationLimits>;
+  /** Partial images before each completed image of a streamed raster answer. @default 2 */
+  partialImages?: number;
+  /** Clock for `created`, in milliseconds. @default Date.now */
+  now?: () => number;
+  /**
+   * Check every answer against the contract before it leaves, and throw on a break (a mock bug,
+   * or a user catalog that breaks the contract). @default true
+   */
+  checkResponses?: boolean;
+}
+
+/** The one resolver behind the MSW handlers and the standalone server. */
+export interface ImagesMock {
+  /** Answers a Web-standard request as the service would. Never rejects for bad input. */
+  handle(request: Request): Promise<Response>;
+  readonly catalog: Catalog;
+  /** Path prefix the routes live under, e.g. `/api/v1`. */
+  readonly basePath: string;
+}
+
+const ROUTES = {
+  images: /^\/images\/?$/,
+  models: /^\/images\/models\/?$/,
+  endpoints: /^\/images\/models\/([^/]+)\/([^/]+)\/endpoints\/?$/,
+};
+
+/** Creates the resolver. See `ImagesMockOptions` for every default. */
+export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
+  const catalog = new Catalog(options);
+  const basePath = new URL(options.baseUrl ?? DEFAULT_BASE_URL).pathname.replace(/\/+$/, '');
+  const limits: GenerationLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const now = options.now ?? Date.now;
+  const partialImages = options.partialImages ?? 2;
+  const checkResponses = options.checkResponses ?? true;
+
+  const checked = <T>(schema: SchemaName, body: T): T => {
+    if (checkResponses) {
+      const violations = validateSchema(schema, body);
+      if (violations.length > 0) {
+        throw new Error(
+          `[openrouter-images-mock] answer breaks the contract (${schema}): ${violations.map((v) => v.message).join('; ')}`,
+        );
+      }
+    }
+    return body;
+  };
+
+  const defaultSeed = () =>
+    options.seed === 'random' ? Math.floor(Math.random() * 2 ** 31) : (options.seed ?? 0);
+
+  async function readBody(request: Request): Promise<ImageGenerationRequest> {
+    let body: unknown;
+    try {
+      body = JSON.parse(await request.text());
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new ImagesApiError(400, `Request body is not valid JSON: ${detail}`, {
+        violations: [{ pointer: '', rule: 'json', message: `body is not valid JSON: ${detail}` }],
+      });
+    }
+    const violations = validateRequestBody(body);
+    if (violations.length > 0) throw invalidRequest(violations);
+    return body as ImageGenerationRequest;
+  }
+
+  async function generate(request: Request): Promise<Response> {
+    authenticate(request, options);
+    const body = await readBody(request);
+    const plan = planGeneration(body, catalog, limits, defaultSeed());
+    assertSynthesizable(plan);
+    const created = Math.floor(now() / 1000);
+
+    if (plan.stream) {
+      const events = streamEvents(plan, created, { partialImages });
+      const frames = (function* () {
+        for (const event of events) yield sseFrame(checked<ImageStreamEvent>('ImageStreamEvent', event));
+        yield sseFrame('[DONE]');
+      })();
+      return sseResponse(frames);
+    }
+
+    const data: ImageGenerationResponse['data'] = [];
+    for (let index = 0; index < plan.n; index++) {
+      const image = synthesizeImage(plan, index);
+      data.push({ b64_json: toBase64(image.bytes), media_type: image.mediaType });
+    }
+    const answer: ImageGenerationResponse = { created, data, usage: usageFor(plan, plan.n) };
+    return jsonResponse(checked('ImageGenerationResponse', answer));
+  }
+
+  async function route(request: Request): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    if (!pathname.startsWith(basePath)) throw new ImagesApiError(404, 'Not Found');
+    const path = pathname.slice(basePath.length);
+    const method = request.method.toUpperCase();
+    const allow = (methods: string) => {
+      if (!methods.split(', ').includes(method)) {
+        throw new ImagesApiError(405, `Method ${method} is not allowed on ${pathname}`, undefined, {
+          allow: methods,
+        });
+      }
+    };
+
+    if (ROUTES.images.test(path)) {
+      allow('POST');
+      return generate(request);
+    }
+    if (ROUTES.models.test(path)) {
+      allow('GET, HEAD');
+      const list = { data: catalog.list().map((model) => toListItem(model, basePath)) };
+      return jsonResponse(checked('ImageModelsListResponse', list));
+    }
+    const endpoints = ROUTES.endpoints.exec(path);
+    if (endpoints) {
+      allow('GET, HEAD');
+      const id = `${decodeURIComponent(endpoints[1] ?? '')}/${decodeURIComponent(endpoints[2] ?? '')}`;
+      const model = catalog.get(id);
+      if (!model) throw new ImagesApiError(404, `Model ${id} not found`);
+      return jsonResponse(checked('ImageModelEndpointsResponse', toEndpointsResponse(model)));
+    }
+    throw new ImagesApiError(404, 'Not Found');
+  }
+
+  return {
+    catalog,
+    basePath,
+    async handle(request) {
+      try {
+        return await route(request);
+      } catch (error) {
+        if (error instanceof ImagesApiError) return error.toResponse();
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/** A JSON answer; `body` is serialized once, here. */
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+const encoder = new TextEncoder();
+
+/** One data-only SSE frame. JSON never contains a raw newline, so one `data:` line suffices. */
+export const sseFrame = (data: unknown) =>
+  encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+
+/**
+ * A `text/event-stream` answer whose frames are produced only when the reader pulls, so a client
+ * that goes away stops the generation: `cancel()` ends the iterator and nothing else runs.
+ */
+export function sseResponse(frames: Iterator<Uint8Array> | AsyncIterator<Uint8Array>): Response {
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await frames.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await frames.return?.();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+  });
+}

@@ -1,0 +1,162 @@
+import { ImagesApiError } from '../contract/errors.ts';
+import type {
+  ImageEndpoint,
+  ImageModelArchitecture,
+  ImageModelEndpointsResponse,
+  ImageModelListItem,
+  OutputFormat,
+  Resolution,
+  SupportedParameters,
+} from '../contract/types.ts';
+import { validateSchema } from '../contract/validators.ts';
+import defaultCatalogFile from './default-catalog.json' with { type: 'json' };
+
+/** How a model turns `resolution`, `aspect_ratio` and `size` into pixels (mock-only, never served). */
+export interface SizingRules {
+  /** Sides derived from a tier and a ratio are multiples of this. */
+  grid: number;
+  default_resolution: Resolution;
+  default_aspect_ratio: string;
+  /** Exact sizes per aspect ratio, for models with a fixed table (gpt-image-1, Gemini 2.5). */
+  fixed?: Record<string, string>;
+  /**
+   * What an explicit `size: "WxH"` gets: `any` honours it exactly within the pixel limits,
+   * `fixed` only the sizes of the table (others 400), `nearest` the tier/ratio size closest to it.
+   */
+  explicit: 'any' | 'fixed' | 'nearest';
+  min_pixels?: number;
+  max_pixels?: number;
+  max_side?: number;
+}
+
+/** How many completion tokens one image counts (mock-only); the cost follows the endpoint's pricing. */
+export interface TokenRules {
+  per_image?: number;
+  pixels_per_token?: number;
+  per_image_by_quality?: Record<'low' | 'medium' | 'high', number>;
+  per_image_by_resolution?: Partial<Record<Resolution, number>>;
+  /** Pixel count the per-quality figures are quoted for; other sizes scale linearly. */
+  reference_pixels?: number;
+  auto_quality?: 'low' | 'medium' | 'high';
+  /** Whether the prompt counts as prompt tokens (token-priced models) or not (per-image models). */
+  count_prompt?: boolean;
+}
+
+export interface MockRules {
+  default_output_format: OutputFormat;
+  sizing: SizingRules;
+  tokens: TokenRules;
+}
+
+/** One model of the catalog: what the models endpoints serve, plus the mock's own rules. */
+export interface CatalogModel {
+  id: string;
+  name: string;
+  description: string;
+  created: number;
+  architecture: ImageModelArchitecture;
+  endpoints: ImageEndpoint[];
+  mock: MockRules;
+}
+
+const PREFIX = '[openrouter-images-mock]';
+
+/** The models shipped with the package (see `default-catalog.json` for where the facts come from). */
+export const defaultModels: readonly CatalogModel[] = (
+  defaultCatalogFile as unknown as { models: CatalogModel[] }
+).models;
+
+/** Fails fast, with the field named, when a user-supplied model cannot be served faithfully. */
+export function assertCatalogModel(model: CatalogModel): void {
+  const where = `${PREFIX} catalog model "${model?.id ?? '?'}"`;
+  if (typeof model?.id !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(model.id)) {
+    throw new Error(`${where}: id must look like "author/slug"`);
+  }
+  if (!Array.isArray(model.endpoints) || model.endpoints.length === 0) {
+    throw new Error(`${where}: needs at least one endpoint`);
+  }
+  const item = validateSchema('ImageModelListItem', toListItem(model, '/api/v1'));
+  const endpoints = validateSchema('ImageModelEndpointsResponse', toEndpointsResponse(model));
+  const problems = [...item, ...endpoints];
+  if (problems.length > 0) throw new Error(`${where}: ${problems.map((p) => p.message).join('; ')}`);
+  const sizing = model.mock?.sizing;
+  if (!sizing || !(sizing.grid >= 1) || !['any', 'fixed', 'nearest'].includes(sizing.explicit)) {
+    throw new Error(`${where}: mock.sizing needs a grid >= 1 and explicit "any", "fixed" or "nearest"`);
+  }
+  if (sizing.explicit === 'fixed' && !sizing.fixed) {
+    throw new Error(`${where}: mock.sizing.explicit "fixed" needs a mock.sizing.fixed table`);
+  }
+}
+
+/** Union of the endpoints' parameters, as the list endpoint reports them. */
+function unionParameters(endpoints: readonly ImageEndpoint[]): SupportedParameters {
+  const out: SupportedParameters = {};
+  for (const endpoint of endpoints) {
+    for (const [name, capability] of Object.entries(endpoint.supported_parameters)) {
+      const seen = out[name];
+      if (!seen) out[name] = structuredClone(capability);
+      else if (seen.type === 'enum' && capability.type === 'enum') {
+        seen.values = [...new Set([...seen.values, ...capability.values])];
+      } else if (seen.type === 'range' && capability.type === 'range') {
+        seen.min = Math.min(seen.min, capability.min);
+        seen.max = Math.max(seen.max, capability.max);
+      }
+    }
+  }
+  return out;
+}
+
+/** The model as `GET /images/models` lists it; `apiPath` is the base path, e.g. `/api/v1`. */
+export function toListItem(model: CatalogModel, apiPath: string): ImageModelListItem {
+  return {
+    id: model.id,
+    name: model.name,
+    description: model.description,
+    created: model.created,
+    architecture: model.architecture,
+    supported_parameters: unionParameters(model.endpoints),
+    supports_streaming: model.endpoints.some((e) => e.supports_streaming),
+    endpoints: `${apiPath}/images/models/${model.id}/endpoints`,
+  };
+}
+
+/** The model as `GET /images/models/{author}/{slug}/endpoints` answers it. */
+export function toEndpointsResponse(model: CatalogModel): ImageModelEndpointsResponse {
+  return { id: model.id, endpoints: model.endpoints };
+}
+
+export interface CatalogOptions {
+  /** Models to add; one with the id of a default model replaces it. */
+  models?: readonly CatalogModel[];
+  /** Serve only `models`, without the defaults. Default `false`. */
+  replaceDefaults?: boolean;
+}
+
+/** The models a mock serves, by id. */
+export class Catalog {
+  readonly #models = new Map<string, CatalogModel>();
+
+  constructor(options: CatalogOptions = {}) {
+    const models = [...(options.replaceDefaults ? [] : defaultModels), ...(options.models ?? [])];
+    for (const model of models) {
+      assertCatalogModel(model);
+      this.#models.set(model.id, model);
+    }
+  }
+
+  get(id: string): CatalogModel | undefined {
+    return this.#models.get(id);
+  }
+
+  list(): CatalogModel[] {
+    return [...this.#models.values()];
+  }
+
+  /** The model a request names, or the service's answer for an unknown one. */
+  require(id: string): CatalogModel {
+    const model = this.#models.get(id);
+    // OpenRouter answers an unknown model id with 400 and this wording on its other endpoints.
+    if (!model) throw new ImagesApiError(400, `${id} is not a valid model ID`, { param: 'model' });
+    return model;
+  }
+}

@@ -1,0 +1,240 @@
+import { ImagesApiError, invalidRequest } from '../contract/errors.ts';
+import type { ImageEndpoint, ImageGenerationRequest, OutputFormat, Resolution } from '../contract/types.ts';
+import type { Violation } from '../contract/violations.ts';
+import type { Catalog, CatalogModel } from './catalog.ts';
+import { resolvePixelSize } from './sizes.ts';
+
+/** Everything needed to synthesize and answer one request, after every rule has passed. */
+export interface GenerationPlan {
+  model: CatalogModel;
+  endpoint: ImageEndpoint;
+  prompt: string;
+  /** Images to return: the request's `n`, at most the model's maximum. */
+  n: number;
+  width: number;
+  height: number;
+  resolution: Resolution;
+  aspectRatio: string;
+  format: OutputFormat;
+  transparent: boolean;
+  /** `low`/`medium`/`high` on models with a quality knob; otherwise undefined. */
+  quality: 'low' | 'medium' | 'high' | undefined;
+  /** 0–100 for jpeg/webp on models with the knob; otherwise undefined. */
+  compression: number | undefined;
+  seed: number;
+  /** True when the request asked to stream and the endpoint can. */
+  stream: boolean;
+  referenceCount: number;
+}
+
+/** Bounds on what one request may make the mock allocate; the catalog's own limits apply too. */
+export interface GenerationLimits {
+  /** Largest image, in pixels. Default 16,777,216 (4096²). */
+  maxPixelsPerImage: number;
+  /** Largest sum over the `n` images of one answer, in pixels. Default 67,108,864 (four 4K images). */
+  maxPixelsPerResponse: number;
+}
+
+export const DEFAULT_LIMITS: GenerationLimits = {
+  maxPixelsPerImage: 16_777_216,
+  maxPixelsPerResponse: 67_108_864,
+};
+
+const matches = (endpoint: ImageEndpoint, name: string) => {
+  const wanted = name.toLowerCase();
+  return [endpoint.provider_slug, endpoint.provider_tag, endpoint.provider_name].some(
+    (v) => v?.toLowerCase() === wanted,
+  );
+};
+
+/** The endpoint that serves the request, following `provider.order`, `only` and `ignore`. */
+function selectEndpoint(model: CatalogModel, provider: ImageGenerationRequest['provider']): ImageEndpoint {
+  let candidates = model.endpoints;
+  if (provider?.only) candidates = candidates.filter((e) => provider.only?.some((name) => matches(e, name)));
+  if (provider?.ignore)
+    candidates = candidates.filter((e) => !provider.ignore?.some((name) => matches(e, name)));
+  const preferred = provider?.order?.map((name) => candidates.find((e) => matches(e, name))).find(Boolean);
+  const chosen =
+    preferred ?? (provider?.order && provider.allow_fallbacks === false ? undefined : candidates[0]);
+  if (!chosen) {
+    throw new ImagesApiError(404, `No endpoints found for ${model.id} that match your provider preferences`, {
+      param: 'provider',
+    });
+  }
+  return chosen;
+}
+
+const violation = (
+  pointer: string,
+  rule: string,
+  message: string,
+  extra: Partial<Violation> = {},
+): Violation => ({
+  pointer,
+  rule,
+  message,
+  ...extra,
+});
+
+function qualityFor(endpoint: ImageEndpoint, quality: string | undefined, auto: 'low' | 'medium' | 'high') {
+  if (!endpoint.supported_parameters.quality) return undefined;
+  if (quality === 'low' || quality === 'medium' || quality === 'high') return quality;
+  // Levels above the model's top (xhigh, max) clamp to its top; auto is the model's default.
+  return quality === 'xhigh' || quality === 'max' ? 'high' : auto;
+}
+
+/**
+ * Applies the rules JSON Schema cannot express (per-model limits from the catalog, cross-field
+ * rules from the reference page) to a body that already passed the schema. Throws the service's
+ * answer (400 listing every violation, 404 for provider preferences nothing matches).
+ */
+export function planGeneration(
+  body: ImageGenerationRequest,
+  catalog: Catalog,
+  limits: GenerationLimits,
+  defaultSeed: number,
+): GenerationPlan {
+  const model = catalog.require(body.model);
+  const endpoint = selectEndpoint(model, body.provider);
+  const params = endpoint.supported_parameters;
+  const violations: Violation[] = [];
+
+  const nCapability = params.n;
+  const maxN = nCapability?.type === 'range' ? nCapability.max : 1;
+  const n = body.n ?? 1;
+  if (n > maxN) {
+    violations.push(
+      violation('/n', 'model-maximum', `n must be <= ${maxN} for ${model.id}`, { expected: maxN, actual: n }),
+    );
+  }
+
+  const references = body.input_references ?? [];
+  const refCapability = params.input_references;
+  const maxReferences =
+    refCapability?.type === 'range'
+      ? refCapability.max
+      : model.architecture.input_modalities.includes('image')
+        ? 16
+        : 0;
+  if (references.length > maxReferences) {
+    violations.push(
+      violation(
+        '/input_references',
+        'model-maximum',
+        maxReferences === 0
+          ? `input_references is not supported by ${model.id}`
+          : `input_references must have <= ${maxReferences} items for ${model.id}`,
+        { expected: maxReferences, actual: references.length },
+      ),
+    );
+  }
+  references.forEach((reference, i) => {
+    const url = reference.image_url.url;
+    if (
+      !/^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+$/i.test(url) &&
+      !/^https?:\/\/[^\s]+$/i.test(url)
+    ) {
+      violations.push(
+        violation(
+          `/input_references/${i}/image_url/url`,
+          'image-url',
+          `input_references[${i}].image_url.url must be a base64 data:image URL or an http(s) URL`,
+        ),
+      );
+    }
+  });
+
+  const offeredFormats =
+    params.output_format?.type === 'enum' ? params.output_format.values : [model.mock.default_output_format];
+  const wantsTransparent = body.background === 'transparent' && params.background !== undefined;
+  // Asked for transparency without a format: pick one that has alpha, if the model offers it.
+  const format = (body.output_format ??
+    (wantsTransparent ? offeredFormats.find((f) => f === 'png' || f === 'webp') : undefined) ??
+    model.mock.default_output_format) as OutputFormat;
+  if (!offeredFormats.includes(format)) {
+    violations.push(
+      violation(
+        '/output_format',
+        'model-enum',
+        `output_format '${format}' is not supported by ${model.id}; use one of ${offeredFormats.join(', ')}`,
+        {
+          expected: offeredFormats,
+          actual: format,
+        },
+      ),
+    );
+  }
+  if (body.background === 'transparent' && format !== 'png' && format !== 'webp' && format !== 'svg') {
+    violations.push(
+      violation(
+        '/background',
+        'requires-alpha-format',
+        `background 'transparent' requires output_format png or webp, not '${format}'`,
+        {
+          expected: ['png', 'webp'],
+          actual: format,
+        },
+      ),
+    );
+  }
+
+  let size: ReturnType<typeof resolvePixelSize> | undefined;
+  try {
+    size = resolvePixelSize(model, endpoint, body);
+  } catch (error) {
+    if (!(error instanceof ImagesApiError)) throw error;
+    violations.push(...((error.metadata?.violations as Violation[]) ?? []));
+  }
+  if (size) {
+    const pixels = size.width * size.height;
+    if (pixels > limits.maxPixelsPerImage) {
+      violations.push(
+        violation(
+          '/size',
+          'max-pixels-per-image',
+          `the image size ${size.width}x${size.height} (${pixels} pixels) exceeds the limit of ${limits.maxPixelsPerImage} pixels per image`,
+          {
+            expected: limits.maxPixelsPerImage,
+            actual: pixels,
+          },
+        ),
+      );
+    } else if (pixels * Math.min(n, maxN) > limits.maxPixelsPerResponse) {
+      violations.push(
+        violation(
+          '/n',
+          'max-pixels-per-response',
+          `n=${n} images of ${size.width}x${size.height} (${pixels * n} pixels) exceed the limit of ${limits.maxPixelsPerResponse} pixels per response`,
+          {
+            expected: limits.maxPixelsPerResponse,
+            actual: pixels * n,
+          },
+        ),
+      );
+    }
+  }
+
+  if (violations.length > 0 || !size) throw invalidRequest(violations);
+
+  const compressionCapability = params.output_compression;
+  return {
+    model,
+    endpoint,
+    prompt: body.prompt,
+    n,
+    width: size.width,
+    height: size.height,
+    resolution: size.resolution,
+    aspectRatio: size.aspectRatio,
+    format,
+    transparent: wantsTransparent,
+    quality: qualityFor(endpoint, body.quality, model.mock.tokens.auto_quality ?? 'medium'),
+    compression:
+      compressionCapability && (format === 'jpeg' || format === 'webp')
+        ? (body.output_compression ?? 100)
+        : undefined,
+    seed: body.seed ?? defaultSeed,
+    stream: body.stream === true && endpoint.supports_streaming,
+    referenceCount: references.length,
+  };
+}

@@ -1,0 +1,226 @@
+import { RESOLUTIONS } from '../contract/enums.ts';
+import { ImagesApiError } from '../contract/errors.ts';
+import type { ImageEndpoint, Resolution } from '../contract/types.ts';
+import type { Violation } from '../contract/violations.ts';
+import type { CatalogModel } from './catalog.ts';
+
+/**
+ * The size rule, one for every model (the catalog supplies the parameters):
+ * - A tier means an area of side² pixels: 512 → 512², 1K → 1024², 2K → 2048², 4K → 4096².
+ * - A ratio w:h picks the width and height on the model's grid whose ratio is within 1% of w:h
+ *   and whose area is closest to the tier's; models with a fixed table use the table instead.
+ * - `auto` (or no ratio) is the model's default ratio; a ratio the model lacks is clamped to its
+ *   nearest one (by log distance), as the reference page says providers do; likewise a tier.
+ * - `size: "2K"` acts as `resolution`; `size: "WxH"` is exact where the model takes any size,
+ *   one of its table sizes where it has a table, and otherwise normalized to the nearest tier/ratio.
+ */
+export interface PixelSize {
+  width: number;
+  height: number;
+  /** The tier the size was derived from, or the nearest tier of an explicit size. */
+  resolution: Resolution;
+  /** The aspect ratio used, after `auto` and clamping; `w:h` in lowest terms for explicit sizes. */
+  aspectRatio: string;
+}
+
+export interface SizeRequest {
+  resolution?: Resolution;
+  aspect_ratio?: string;
+  size?: string;
+}
+
+const TIER_SIDE: Readonly<Record<Resolution, number>> = { '512': 512, '1K': 1024, '2K': 2048, '4K': 4096 };
+
+/** `16:9` → 1.777…; `9:19.5` → 0.4615… */
+export function ratioValue(ratio: string): number {
+  const [w, h] = ratio.split(':').map(Number);
+  return (w ?? 1) / (h ?? 1);
+}
+
+/** The tier whose area is nearest (in log scale) to w×h. */
+export function tierOf(width: number, height: number): Resolution {
+  const side = Math.sqrt(width * height);
+  let best: Resolution = '1K';
+  for (const tier of RESOLUTIONS) {
+    if (Math.abs(Math.log(side / TIER_SIDE[tier])) < Math.abs(Math.log(side / TIER_SIDE[best]))) best = tier;
+  }
+  return best;
+}
+
+function nearest<T>(values: readonly T[], distance: (value: T) => number): T | undefined {
+  let best: T | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const value of values) {
+    const d = distance(value);
+    if (d < bestDistance) {
+      best = value;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Width and height on `grid` with ratio within 1% of `ratio` (if any pair is) and area nearest `area`. */
+export function dimensionsFor(area: number, ratio: number, grid: number): { width: number; height: number } {
+  const idealHeight = Math.sqrt(area / ratio);
+  let best = { width: grid, height: grid, score: Number.POSITIVE_INFINITY };
+  const low = Math.max(1, Math.floor((idealHeight * 0.8) / grid));
+  const high = Math.max(low, Math.ceil((idealHeight * 1.25) / grid));
+  for (let k = low; k <= high; k++) {
+    const height = k * grid;
+    const width = Math.max(grid, Math.round((height * ratio) / grid) * grid);
+    const ratioError = Math.abs(width / height / ratio - 1);
+    const areaError = Math.abs(Math.log((width * height) / area));
+    // Within 1% of the ratio, area decides; outside it, the ratio error dominates.
+    const score = (ratioError <= 0.01 ? 0 : 10 + ratioError) + areaError;
+    if (score < best.score) best = { width, height, score };
+  }
+  return { width: best.width, height: best.height };
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+function parseExplicit(size: string): { width: number; height: number } | undefined {
+  const match = /^(\d+)x(\d+)$/.exec(size);
+  return match ? { width: Number(match[1]), height: Number(match[2]) } : undefined;
+}
+
+function enumValues(endpoint: ImageEndpoint, name: string): string[] | undefined {
+  const capability = endpoint.supported_parameters[name];
+  return capability?.type === 'enum' ? capability.values : undefined;
+}
+
+const sizeViolation = (message: string, rule: string, extra: Partial<Violation> = {}): ImagesApiError =>
+  new ImagesApiError(400, message, { violations: [{ pointer: '/size', rule, message, ...extra }] });
+
+/** Resolves the pixel size a request implies for one model endpoint, or throws the service's 400. */
+export function resolvePixelSize(
+  model: CatalogModel,
+  endpoint: ImageEndpoint,
+  request: SizeRequest,
+): PixelSize {
+  const sizing = model.mock.sizing;
+  const explicit = request.size ? parseExplicit(request.size) : undefined;
+  const sizeTier = request.size && !explicit ? (request.size as Resolution) : undefined;
+  const askedRatio =
+    request.aspect_ratio && request.aspect_ratio !== 'auto' ? request.aspect_ratio : undefined;
+
+  if (sizeTier && request.resolution && sizeTier !== request.resolution) {
+    throw sizeViolation(
+      `size '${sizeTier}' conflicts with resolution '${request.resolution}'`,
+      'size-conflict',
+      {
+        expected: request.resolution,
+        actual: sizeTier,
+      },
+    );
+  }
+  if (explicit) {
+    const explicitTier = tierOf(explicit.width, explicit.height);
+    if (request.resolution && request.resolution !== explicitTier) {
+      throw sizeViolation(
+        `size '${request.size}' is a ${explicitTier} size and conflicts with resolution '${request.resolution}'`,
+        'size-conflict',
+        { expected: explicitTier, actual: request.resolution },
+      );
+    }
+    if (askedRatio && Math.abs(explicit.width / explicit.height / ratioValue(askedRatio) - 1) > 0.01) {
+      throw sizeViolation(
+        `size '${request.size}' conflicts with aspect_ratio '${askedRatio}'`,
+        'size-conflict',
+        {
+          actual: askedRatio,
+        },
+      );
+    }
+  }
+
+  // Ratio: asked (clamped to the model's list), else the default.
+  const modelRatios = (enumValues(endpoint, 'aspect_ratio') ?? Object.keys(sizing.fixed ?? {})).filter(
+    (r) => r !== 'auto',
+  );
+  const clampRatio = (ratio: number) =>
+    nearest(modelRatios.length > 0 ? modelRatios : [sizing.default_aspect_ratio], (r) =>
+      Math.abs(Math.log(ratioValue(r) / ratio)),
+    ) ?? sizing.default_aspect_ratio;
+  const aspectRatio = askedRatio ? clampRatio(ratioValue(askedRatio)) : sizing.default_aspect_ratio;
+
+  // Tier: asked (clamped to what the model offers), else the default.
+  const offered =
+    enumValues(endpoint, 'resolution')?.filter((t): t is Resolution => t in TIER_SIDE) ??
+    RESOLUTIONS.filter((t) => {
+      const area = TIER_SIDE[t] ** 2;
+      return area <= (sizing.max_pixels ?? area) && area >= (sizing.min_pixels ?? 0);
+    });
+  const clampTier = (tier: Resolution) =>
+    nearest(offered.length > 0 ? offered : [sizing.default_resolution], (t) =>
+      Math.abs(Math.log(TIER_SIDE[t] / TIER_SIDE[tier])),
+    ) ?? sizing.default_resolution;
+
+  if (explicit && sizing.explicit === 'any') {
+    const pixels = explicit.width * explicit.height;
+    const limit = (name: string, value: number, message: string) =>
+      sizeViolation(message, name, { expected: value, actual: request.size });
+    if (sizing.max_pixels && pixels > sizing.max_pixels) {
+      throw limit(
+        'max_pixels',
+        sizing.max_pixels,
+        `size '${request.size}' exceeds ${model.id}'s limit of ${sizing.max_pixels} pixels`,
+      );
+    }
+    if (sizing.min_pixels && pixels < sizing.min_pixels) {
+      throw limit(
+        'min_pixels',
+        sizing.min_pixels,
+        `size '${request.size}' is below ${model.id}'s minimum of ${sizing.min_pixels} pixels`,
+      );
+    }
+    if (sizing.max_side && Math.max(explicit.width, explicit.height) > sizing.max_side) {
+      throw limit(
+        'max_side',
+        sizing.max_side,
+        `size '${request.size}' exceeds ${model.id}'s longest side of ${sizing.max_side} pixels`,
+      );
+    }
+    const divisor = gcd(explicit.width, explicit.height);
+    return {
+      ...explicit,
+      resolution: tierOf(explicit.width, explicit.height),
+      aspectRatio: `${explicit.width / divisor}:${explicit.height / divisor}`,
+    };
+  }
+  if (explicit && sizing.explicit === 'fixed') {
+    const allowed = Object.values(sizing.fixed ?? {});
+    if (!allowed.includes(`${explicit.width}x${explicit.height}`)) {
+      throw sizeViolation(
+        `size '${request.size}' is not supported by ${model.id}; use one of ${allowed.join(', ')}`,
+        'enum',
+        {
+          expected: allowed,
+          actual: request.size,
+        },
+      );
+    }
+    return {
+      ...explicit,
+      resolution: tierOf(explicit.width, explicit.height),
+      aspectRatio: aspectRatioOf(sizing.fixed, request.size),
+    };
+  }
+
+  const tier = explicit
+    ? clampTier(tierOf(explicit.width, explicit.height))
+    : clampTier(sizeTier ?? request.resolution ?? sizing.default_resolution);
+  const ratio = explicit ? clampRatio(explicit.width / explicit.height) : aspectRatio;
+  const table = sizing.fixed?.[ratio];
+  if (table) {
+    const [width, height] = table.split('x').map(Number) as [number, number];
+    return { width, height, resolution: tierOf(width, height), aspectRatio: ratio };
+  }
+  const { width, height } = dimensionsFor(TIER_SIDE[tier] ** 2, ratioValue(ratio), sizing.grid);
+  return { width, height, resolution: tier, aspectRatio: ratio };
+}
+
+function aspectRatioOf(table: Record<string, string> | undefined, size: string | undefined): string {
+  return Object.entries(table ?? {}).find(([, value]) => value === size)?.[0] ?? '1:1';
+}

@@ -1,0 +1,48 @@
+/** Width of a glyph in font pixels. */
+export const GLYPH_WIDTH = 5;
+/** Height of a glyph in font pixels (no descenders: `g`, `p`, `y` sit a little high). */
+export const GLYPH_HEIGHT = 7;
+
+const FIRST = 0x20;
+const LAST = 0x7e;
+const FALLBACK = 0x3f; // '?'
+
+/**
+ * A 5x7 font for printable ASCII (0x20–0x7E), five bytes per glyph, one per column, left to right;
+ * bit 0 is the top row. Hex keeps the 95 glyphs in a dozen lines instead of a large array literal.
+ */
+const GLYPHS = bytesOfHex([
+  '0000000000 00005f0000 0007000700 147f147f14 242a7f2a12 2313086462 3649552250 0005030000', // space to '
+  '001c224100 0041221c00 142a1c2a14 08083e0808 0050300000 0808080808 0060600000 2010080402', // ( to /
+  '3e5149453e 00427f4000 4261514946 2141454b31 1814127f10 2745454539 3c4a494930 0171090503', // 0 to 7
+  '3649494936 064949291e 0036360000 0056360000 0814224100 1414141414 0041221408 0201510906', // 8 to ?
+  '324979413e 7e1111117e 7f49494936 3e41414122 7f4141221c 7f49494941 7f09090101 3e41415132', // @ to G
+  '7f0808087f 00417f4100 2040413f01 7f08142241 7f40404040 7f0204027f 7f0408107f 3e4141413e', // H to O
+  '7f09090906 3e4151215e 7f09192946 4649494931 01017f0101 3f4040403f 1f2040201f 7f2018207f', // P to W
+  '6314081463 0304780403 6151494543 007f414100 0204081020 0041417f00 0402010204 4040404040', // X to _
+  '0001020400 2054545478 7f48444438 3844444420 384444487f 3854545418 087e090102 0c5252523e', // ` to g
+  '7f08040478 00447d4000 2040443d00 007f102844 00417f4000 7c04180478 7c08040478 3844444438', // h to o
+  '7c14141408 081414187c 7c08040408 4854545420 043f444020 3c4040207c 1c2040201c 3c4030403c', // p to w
+  '4428102844 0c5050503c 4464544c44 0008364100 00007f0000 0041360800 0804081008', // x to ~
+]);
+
+/** The character code the font draws for `codePoint`: itself when printable ASCII, else `?`. */
+export function fontCode(codePoint: number): number {
+  return codePoint >= FIRST && codePoint <= LAST ? codePoint : FALLBACK;
+}
+
+/**
+ * Whether the font pixel at column `x` (0–4), row `y` (0–6) of a character's glyph is ink.
+ * Characters outside printable ASCII are drawn as `?`.
+ */
+export function glyphPixel(codePoint: number, x: number, y: number): boolean {
+  const column = GLYPHS[(fontCode(codePoint) - FIRST) * GLYPH_WIDTH + x] ?? 0;
+  return ((column >> y) & 1) === 1;
+}
+
+function bytesOfHex(rows: string[]): Uint8Array {
+  const hex = rows.join('').replaceAll(' ', '');
+  return Uint8Array.from({ length: hex.length / 2 }, (_, i) =>
+    Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16),
+  );
+}

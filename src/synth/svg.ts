@@ -1,0 +1,82 @@
+import { createRandom, hashParts } from './random.ts';
+
+export interface SvgSpec {
+  width: number;
+  height: number;
+  model: string;
+  prompt: string;
+  seed: number;
+  index: number;
+  transparent: boolean;
+}
+
+// Every character that could end an attribute, a text node or a CDATA section is escaped, so a
+// prompt such as `</text><script>` stays text.
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+/** Code points XML 1.0 forbids outright (C0 controls but tab, LF, CR; U+FFFE, U+FFFF). */
+const forbiddenInXml = (code: number) =>
+  (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0xfffe || code === 0xffff;
+
+const escapeXml = (text: string) =>
+  Array.from(text, (c) => (forbiddenInXml(c.codePointAt(0) ?? 0) ? '' : (ESCAPES[c] ?? c))).join('');
+
+const hsl = (hue: number, saturation: number, lightness: number) =>
+  `hsl(${hue.toFixed(0)} ${saturation.toFixed(0)}% ${lightness.toFixed(0)}%)`;
+
+/** The prompt cut into at most two lines of `width` characters, with an ellipsis when cut. */
+function promptLines(prompt: string, width: number): string[] {
+  const flat = prompt.replace(/\s+/g, ' ').trim();
+  const lines = [flat.slice(0, width), flat.slice(width, 2 * width)].filter(Boolean);
+  if (flat.length > 2 * width && lines[1]) lines[1] = `${lines[1].slice(0, width - 1)}…`;
+  return lines;
+}
+
+/**
+ * A deterministic SVG of the given size: background shapes whose colours follow
+ * (model, prompt, seed, index), and the same label raster images carry, as escaped text.
+ */
+export function synthesizeSvg(spec: SvgSpec): string {
+  const random = createRandom(hashParts('svg', spec.model, spec.prompt, spec.seed, spec.index));
+  const hue = random() * 360;
+  const { width: w, height: h } = spec;
+  const shapes: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const r = (0.1 + random() * 0.25) * Math.min(w, h);
+    shapes.push(
+      `<circle cx="${(random() * w).toFixed(1)}" cy="${(random() * h).toFixed(1)}" r="${r.toFixed(1)}" fill="${hsl(
+        (hue + 40 + random() * 80) % 360,
+        60,
+        55,
+      )}" fill-opacity="0.6"/>`,
+    );
+  }
+  const font = Math.max(8, Math.round(Math.min(w, h) / 24));
+  const lines = [
+    spec.model,
+    `${w}x${h}`,
+    `seed ${spec.seed} · #${spec.index}`,
+    ...promptLines(spec.prompt, 40),
+  ];
+  const text = lines
+    .map((line, i) => `<tspan x="${font}" dy="${i === 0 ? 0 : font * 1.3}">${escapeXml(line)}</tspan>`)
+    .join('');
+  const panelHeight = Math.round(font * (1.3 * lines.length + 1));
+  const background = spec.transparent ? '' : `<rect width="100%" height="100%" fill="${hsl(hue, 45, 30)}"/>`;
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">`,
+    `<title>${escapeXml(`${spec.model}: ${spec.prompt}`)}</title>`,
+    background,
+    ...shapes,
+    `<rect x="${font / 2}" y="${font / 2}" width="${Math.max(0, w - font)}" height="${panelHeight}" fill="#ffffff" fill-opacity="0.85"/>`,
+    `<text x="${font}" y="${font * 1.8}" font-family="monospace" font-size="${font}" fill="#111111">${text}</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
