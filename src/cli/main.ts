@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { SERVE_HELP, serve } from './serve.ts';
+import { UsageError } from './usage-error.ts';
+
+const HELP = `Usage: openrouter-images-mock <command> [options]
+
+Commands:
+  serve        start the mock server (see: openrouter-images-mock serve --help)
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      await serve(rest);
+      return;
+    case '-v':
+    case '--version':
+      process.stdout.write(`${version()}\n`);
+      return;
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(command === undefined ? HELP : `${HELP}\n${SERVE_HELP}`);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"; try --help`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`openrouter-images-mock: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`openrouter-images-mock: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+/* Standalone mock server */
+
+/* node:http adapter for any Web-standard handler */
+export { type ListenOptions, listen, type RunningServer } from './listen.ts';
+export { type MockServer, type MockServerOptions, startMockServer } from './mock-server.ts';
+export {
+  createNodeListener,
+  DEFAULT_MAX_BODY_BYTES,
+  type FetchHandler,
+  type NodeListenerOptions,
+} from './node-adapter.ts';

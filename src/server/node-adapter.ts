@@ -1,0 +1,427 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** A Web-standard request handler: the mock's core, independent of any server. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/** Options of {@link createNodeListener}. */
+export interface NodeListenerOptions {
+  /**
+   * Largest request body accepted, in bytes. A larger body (announced by Content-Length or
+   * counted while streaming) is answered with 413 without being buffered.
+   * @default 10 MiB (10_485_760)
+   */
+  maxBodyBytes?: number;
+  /**
+   * Receives errors thrown by the handler or raised while writing a response.
+   * @default console.error with the prefix `[openrouter-images-mock]`
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** Default request body limit: 10 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const PREFIX = '[openrouter-images-mock]';
+
+/**
+ * After a 413 the rest of the body is read and dropped so the client, still uploading, can read the
+ * answer instead of seeing a reset; this bounds how long that may take before the socket is destroyed.
+ */
+const DISCARD_LINGER_MS = 5_000;
+
+const errorBodies = {
+  400: errorBody(400, 'Bad Request'),
+  413: errorBody(413, 'Request payload too large'),
+  500: errorBody(500, 'Internal Server Error'),
+} as const;
+
+function errorBody(code: number, message: string): Buffer {
+  return Buffer.from(JSON.stringify({ error: { code, message } }));
+}
+
+/** Raised into the request body stream when the body passes `maxBodyBytes`. */
+class PayloadTooLargeError extends Error {
+  override name = 'PayloadTooLargeError';
+}
+
+const noop = (): void => {};
+
+function defaultOnError(error: unknown): void {
+  console.error(PREFIX, error);
+}
+
+/**
+ * Adapts a Web-standard {@link FetchHandler} to a `node:http` request listener.
+ *
+ * The handler receives a `Request` whose `signal` aborts when the client disconnects before the
+ * response is finished; its body streams from the socket and is capped at `maxBodyBytes` (413).
+ * The `Response` is written with back-pressure; its body is cancelled when the client goes away.
+ * A handler that throws or rejects yields 500 in OpenRouter's error shape and is reported to
+ * `onError`; the listener itself never throws.
+ *
+ * A `Response.error()` (status 0) destroys the connection, the closest a server gets to a network error.
+ *
+ * @param handler The core: `(request) => Promise<Response>`.
+ * @param options Body limit (default 10 MiB) and error sink (default `console.error`).
+ * @example
+ * import { createServer } from 'node:http';
+ * const server = createServer(createNodeListener(async () => Response.json({ ok: true })));
+ * server.listen(4010, '127.0.0.1');
+ * @see listen for a ready-made server with graceful shutdown.
+ */
+export function createNodeListener(
+  handler: FetchHandler,
+  options: NodeListenerOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const onError = options.onError ?? defaultOnError;
+  return (req, res) => {
+    // `serve` catches everything it can; this last guard keeps a bug here from crashing the process.
+    serve(handler, req, res, maxBodyBytes, onError).catch((error: unknown) => {
+      onError(error);
+      if (!res.headersSent) sendError(res, 500);
+      else res.destroy();
+    });
+  };
+}
+
+async function serve(
+  handler: FetchHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBodyBytes: number,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  const contentLength = req.headers['content-length'];
+  if (contentLength !== undefined && Number(contentLength) > maxBodyBytes) {
+    // Known too large up front: answer without ever calling the handler or reading the body.
+    sendError(res, 413);
+    discardBody(req);
+    return;
+  }
+
+  const abort = new AbortController();
+  // Set by whoever answers on the handler's behalf (413) or when the client leaves.
+  let settled = false;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let body: RequestBody | undefined;
+  res.once('close', () => {
+    if (res.writableFinished) {
+      // Answered before reading the whole body: drop the rest so the connection can go on.
+      body?.release();
+      return;
+    }
+    settled = true;
+    abort.abort();
+    // Cancel at once so a producer (e.g. an SSE generator) stops instead of filling a dead socket.
+    reader?.cancel().catch(noop);
+  });
+
+  if (method !== 'GET' && method !== 'HEAD' && hasBody(req, contentLength)) {
+    body = createRequestBody(req, maxBodyBytes, () => {
+      if (settled) return;
+      settled = true;
+      abort.abort();
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      sendError(res, 413);
+      discardBody(req);
+    });
+  }
+
+  let request: Request;
+  try {
+    request = createRequest(req, method, abort.signal, body?.stream ?? null);
+  } catch {
+    // Malformed target or Host header, or a method `Request` refuses (CONNECT, TRACE).
+    sendError(res, 400);
+    return;
+  }
+
+  let response: Response;
+  try {
+    response = await handler(request);
+  } catch (error) {
+    // A handler failing because we aborted it (413) or the client left is expected, not an error.
+    if (settled || req.socket.destroyed) return;
+    onError(error);
+    sendError(res, 500);
+    return;
+  }
+  if (settled) {
+    response?.body?.cancel().catch(noop);
+    return;
+  }
+  if (!isResponse(response)) {
+    onError(new TypeError(`${PREFIX} the handler resolved ${String(response)} instead of a Response`));
+    sendError(res, 500);
+    return;
+  }
+
+  const status = response.status;
+  if (status === 0) {
+    response.body?.cancel().catch(noop);
+    res.destroy();
+    return;
+  }
+  const headers: string[] = [];
+  let hasLength = false;
+  for (const [name, value] of response.headers) {
+    headers.push(name, value);
+    if (name === 'content-length') hasLength = true;
+  }
+  const statusText = response.statusText || undefined;
+  const source = response.body;
+  if (source === null || method === 'HEAD' || status === 204 || status === 304) {
+    source?.cancel().catch(noop);
+    writeHead(res, status, statusText, headers);
+    res.end();
+    return;
+  }
+
+  try {
+    reader = source.getReader();
+    const first = await reader.read();
+    if (settled) return;
+    if (first.done) {
+      writeHead(res, status, statusText, headers);
+      res.end();
+      return;
+    }
+    // A body built from a string or bytes arrives as one chunk and is already closed: peek without
+    // waiting for I/O, so such bodies go out in one `res.end` with Content-Length instead of chunked.
+    let next: Promise<ReadableStreamReadResult<Uint8Array>> | undefined = reader.read();
+    // Awaited below unless the exchange is abandoned first; then its failure must not go unhandled.
+    next.catch(noop);
+    const peeked = await peek(next);
+    if (settled) return;
+    if (peeked?.done) {
+      // writeHead fixes the framing, so the length must be among the headers it gets.
+      if (!hasLength) headers.push('content-length', String(Buffer.byteLength(first.value)));
+      writeHead(res, status, statusText, headers);
+      res.end(first.value);
+      return;
+    }
+    writeHead(res, status, statusText, headers);
+    let chunk: Uint8Array = first.value;
+    for (;;) {
+      if (!res.write(chunk)) await drained(res);
+      if (settled) return;
+      const result = await (next ?? reader.read());
+      next = undefined;
+      if (settled) return;
+      if (result.done) break;
+      chunk = result.value;
+    }
+    res.end();
+  } catch (error) {
+    if (settled) return;
+    settled = true;
+    reader?.cancel().catch(noop);
+    onError(error);
+    // Once the head is out the status cannot change; an abrupt close tells the client the body is cut.
+    if (res.headersSent) res.destroy();
+    else sendError(res, 500);
+  }
+}
+
+function hasBody(req: IncomingMessage, contentLength: string | undefined): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  return contentLength !== undefined && contentLength !== '0';
+}
+
+/** Host header syntax: no characters that could change the path of the URL built from it. */
+const HOST_PATTERN = /^[\w.~%!$&'()*+,;=:[\]-]+$/;
+
+function createRequest(
+  req: IncomingMessage,
+  method: string,
+  signal: AbortSignal,
+  body: ReadableStream<Uint8Array> | null,
+): Request {
+  const socket = req.socket as Socket & { encrypted?: boolean };
+  const scheme = socket.encrypted ? 'https' : 'http';
+  const target = req.url ?? '/';
+  let url: string;
+  if (target.charCodeAt(0) === 47 /* '/' */) {
+    let host = req.headers.host;
+    if (host === undefined) host = socketAuthority(socket);
+    else if (!HOST_PATTERN.test(host)) throw new TypeError(`invalid Host header: ${host}`);
+    url = `${scheme}://${host}${target}`;
+  } else {
+    // Absolute-form target (proxy style); `Request` rejects anything that is not a URL.
+    url = target;
+  }
+
+  // Pairs from rawHeaders keep repeated headers as separate entries, which `Headers` combines per spec.
+  const raw = req.rawHeaders;
+  const headers: [string, string][] = [];
+  for (let i = 0; i < raw.length; i += 2) headers.push([raw[i] as string, raw[i + 1] as string]);
+
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
+  if (body !== null) {
+    init.body = body;
+    // Required by the fetch spec for a stream body; the request is read while the response may start.
+    init.duplex = 'half';
+  }
+  return new Request(url, init);
+}
+
+function socketAuthority(socket: Socket): string {
+  const address = socket.localAddress ?? '127.0.0.1';
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `${host}:${socket.localPort ?? 80}`;
+}
+
+interface RequestBody {
+  stream: ReadableStream<Uint8Array>;
+  /** Stops feeding the stream (which errors if still open) and drops the rest of the body. */
+  release(): void;
+}
+
+/**
+ * Streams the request body from the socket, lazily: nothing is read until the handler reads, so a
+ * handler that ignores the body costs nothing. Counts bytes and reports the limit being passed.
+ */
+function createRequestBody(req: IncomingMessage, maxBodyBytes: number, onTooLarge: () => void): RequestBody {
+  let received = 0;
+  let listening = false;
+  let finished = false;
+  let controller: ReadableStreamDefaultController<Uint8Array>;
+  const stop = (): void => {
+    finished = true;
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onFailure);
+  };
+  const onData = (chunk: Buffer): void => {
+    received += chunk.byteLength;
+    if (received > maxBodyBytes) {
+      stop();
+      controller.error(new PayloadTooLargeError(`${PREFIX} request body exceeds ${maxBodyBytes} bytes`));
+      onTooLarge();
+      return;
+    }
+    controller.enqueue(chunk);
+    // Pause when nobody is waiting: at most one chunk sits in the queue (highWaterMark 0).
+    if ((controller.desiredSize ?? 0) < 0) req.pause();
+  };
+  const onEnd = (): void => {
+    stop();
+    controller.close();
+  };
+  const onFailure = (error: Error): void => {
+    stop();
+    controller.error(error);
+  };
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        controller = c;
+      },
+      pull() {
+        if (finished) return;
+        if (listening) {
+          req.resume();
+          return;
+        }
+        listening = true;
+        req.on('data', onData);
+        req.on('end', onEnd);
+        req.on('error', onFailure);
+      },
+      cancel() {
+        stop();
+        discardBody(req);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return {
+    stream,
+    release() {
+      // Never read: Node drops the rest itself. Already finished: nothing left to drop.
+      if (!listening || finished) return;
+      stop();
+      controller.error(new Error(`${PREFIX} the response was sent before the request body was read`));
+      discardBody(req);
+    },
+  };
+}
+
+/**
+ * Reads and drops what is left of a request body, so the connection can carry the next request
+ * and a client still uploading gets to read the answer; destroys the socket if that takes too long.
+ */
+function discardBody(req: IncomingMessage): void {
+  if (req.complete || req.destroyed) return;
+  const timer = setTimeout(() => req.socket.destroy(), DISCARD_LINGER_MS);
+  timer.unref();
+  const clear = (): void => clearTimeout(timer);
+  req.once('end', clear);
+  req.once('close', clear);
+  req.on('error', noop);
+  req.resume();
+}
+
+function sendError(res: ServerResponse, status: keyof typeof errorBodies): void {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  const body = errorBodies[status];
+  res.writeHead(status, ['content-type', 'application/json', 'content-length', String(body.byteLength)]);
+  res.end(body);
+}
+
+function writeHead(
+  res: ServerResponse,
+  status: number,
+  statusText: string | undefined,
+  headers: string[],
+): void {
+  // An empty statusText would put an empty reason phrase on the wire; Node's default is better.
+  if (statusText === undefined) res.writeHead(status, headers);
+  else res.writeHead(status, statusText, headers);
+}
+
+function isResponse(value: unknown): value is Response {
+  // Duck-typed: a Response from another realm or a compatible implementation is fine too.
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Response).status === 'number' &&
+    typeof (value as Response).headers === 'object'
+  );
+}
+
+const PENDING = Symbol('pending');
+
+/** Settles with the read result if it is already available after a few microtasks, else undefined. */
+async function peek(
+  read: Promise<ReadableStreamReadResult<Uint8Array>>,
+): Promise<ReadableStreamReadResult<Uint8Array> | undefined> {
+  const result = await Promise.race([read, microtasks(3)]);
+  return result === PENDING ? undefined : (result as ReadableStreamReadResult<Uint8Array>);
+}
+
+async function microtasks(count: number): Promise<typeof PENDING> {
+  for (let i = 0; i < count; i++) await null;
+  return PENDING;
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
