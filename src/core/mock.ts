@@ -42,6 +42,8 @@ export interface ImagesMockOptions extends CatalogOptions {
    * or a user catalog that breaks the contract). @default true
    */
   checkResponses?: boolean;
+  /** Receives the mock's own failures (never bad input). @default console.error */
+  onError?: (error: unknown) => void;
 }
 
 /** The one resolver behind the MSW handlers and the standalone server. */
@@ -67,6 +69,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const now = options.now ?? Date.now;
   const partialImages = options.partialImages ?? 2;
   const checkResponses = options.checkResponses ?? true;
+  const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
 
   const checked = <T>(schema: SchemaName, body: T): T => {
     if (checkResponses) {
@@ -164,7 +167,11 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
         return await route(request);
       } catch (error) {
         if (error instanceof ImagesApiError) return error.toResponse();
-        throw error;
+        // A bug in the mock (or a user catalog that breaks the contract): say so loudly, but answer
+        // in the service's shape so the client under test sees a 500, not a transport failure.
+        onError(error);
+        const message = error instanceof Error ? error.message : String(error);
+        return new ImagesApiError(500, 'Internal Server Error', { mock_error: message }).toResponse();
       }
     },
   };

@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import type { ImageSpec } from './label.ts';
 import { encodePng, synthesizePng } from './png.ts';
-import { type RasterSpec, renderRaster } from './raster.ts';
+import { renderRaster } from './raster.ts';
 
-const spec: RasterSpec = {
+const spec: ImageSpec = {
   width: 320,
   height: 200,
   model: 'openai/gpt-image-1',
@@ -74,7 +75,7 @@ describe('synthesizePng', () => {
     expect(sha256(synthesizePng(transparent))).toBe(sha256(synthesizePng(transparent)));
   });
 
-  it.each<[string, Partial<RasterSpec>]>([
+  it.each<[string, Partial<ImageSpec>]>([
     ['prompt', { prompt: 'A lighthouse on a cliff' }],
     ['index', { index: 1 }],
   ])('returns different pixels for a different %s', (_, change) => {

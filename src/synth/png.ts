@@ -1,5 +1,6 @@
 import { type PackerOptions, PNG } from 'pngjs';
-import { type Raster, type RasterSpec, renderRaster } from './raster.ts';
+import type { ImageSpec } from './label.ts';
+import { type Raster, renderRaster } from './raster.ts';
 
 /** Options of `encodePng`. */
 export interface EncodePngOptions {
@@ -47,7 +48,7 @@ export function encodePng(raster: Raster, options: EncodePngOptions = {}): Uint8
  * @example const bytes = synthesizePng({ width: 1024, height: 1024, model: 'openai/gpt-image-1',
  *   prompt: 'a red fox', seed: 42, index: 0, transparent: false });
  */
-export function synthesizePng(spec: RasterSpec): Uint8Array {
+export function synthesizePng(spec: ImageSpec): Uint8Array {
   return encodePng(renderRaster(spec), { alpha: spec.transparent });
 }
 

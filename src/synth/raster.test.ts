@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RASTER_PIXELS, type Raster, type RasterSpec, renderRaster } from './raster.ts';
+import type { ImageSpec } from './label.ts';
+import { MAX_RASTER_PIXELS, type Raster, renderRaster } from './raster.ts';
 
-const spec: RasterSpec = {
+const spec: ImageSpec = {
   width: 512,
   height: 384,
   model: 'openai/gpt-image-1',
@@ -107,7 +108,7 @@ describe('renderRaster', () => {
     expect(renderRaster(spec).data).toEqual(renderRaster({ ...spec }).data);
   });
 
-  it.each<[string, Partial<RasterSpec>]>([
+  it.each<[string, Partial<ImageSpec>]>([
     ['prompt', { prompt: 'A lighthouse on a cliff' }],
     ['index', { index: 1 }],
     ['seed', { seed: 43 }],

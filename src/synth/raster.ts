@@ -1,23 +1,7 @@
 import { fontCode, GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './font.ts';
+import type { ImageSpec } from './label.ts';
+import { labelLines } from './label.ts';
 import { createRandom, hashParts } from './random.ts';
-
-/** What a synthesized image depends on; the same spec always gives the same pixels. */
-export interface RasterSpec {
-  /** Pixel width, a positive integer. */
-  width: number;
-  /** Pixel height, a positive integer. */
-  height: number;
-  /** Model id, printed on the label and mixed into the colours. */
-  model: string;
-  /** The request's prompt; its start is printed on the label. */
-  prompt: string;
-  /** The request's seed (or the default seed). */
-  seed: number;
-  /** Position of the image in the response (`0` for the first). */
-  index: number;
-  /** When `true` the background is fully transparent (alpha 0); the label panel stays opaque. */
-  transparent: boolean;
-}
 
 /** An 8-bit RGBA pixel buffer, rows top to bottom, `width * 4` bytes per row. */
 export interface Raster {
@@ -30,8 +14,6 @@ export interface Raster {
 /** The largest pixel count `renderRaster` accepts (4096 x 4096, 64 MiB of RGBA). */
 export const MAX_RASTER_PIXELS = 16_777_216;
 
-const PROMPT_LINE_CHARS = 40;
-const PROMPT_LINES = 2;
 /** Font pixels between the start of one character (line) and the next. */
 const ADVANCE_X = GLYPH_WIDTH + 1;
 const ADVANCE_Y = GLYPH_HEIGHT + 2;
@@ -52,7 +34,7 @@ type Rgb = readonly [number, number, number];
  * @note Throws only on misuse: callers validate sizes first; this guard keeps a caller-chosen
  * size from ever sizing an allocation.
  */
-export function renderRaster(spec: RasterSpec): Raster {
+export function renderRaster(spec: ImageSpec): Raster {
   const { width, height } = spec;
   if (!isPositiveInteger(width) || !isPositiveInteger(height)) {
     throw new Error(
@@ -86,7 +68,7 @@ export function renderRaster(spec: RasterSpec): Raster {
     }
   }
 
-  drawLabel(raster, labelLines(spec), hsl(hue, 0.35, 0.93), hsl(hue, 0.7, 0.2));
+  drawLabel(raster, labelLines(spec, toFontText), hsl(hue, 0.35, 0.93), hsl(hue, 0.7, 0.2));
   return raster;
 }
 
@@ -116,30 +98,6 @@ function fillBand(raster: Raster, top: number, bottom: number, from: Rgb, to: Rg
   }
 }
 
-/** The label text: printable ASCII only, the prompt cut to at most two lines of 40 characters. */
-function labelLines(spec: RasterSpec): string[] {
-  const lines = [
-    truncate(toFontText(spec.model, PROMPT_LINE_CHARS + 1), PROMPT_LINE_CHARS),
-    `${spec.width}x${spec.height}`,
-    truncate(`seed ${spec.seed} #${spec.index}`, PROMPT_LINE_CHARS),
-  ];
-  const prompt = toFontText(spec.prompt, PROMPT_LINE_CHARS * PROMPT_LINES + 1);
-  let rest = prompt;
-  for (let line = 0; line < PROMPT_LINES && rest.length > 0; line++) {
-    const last = line === PROMPT_LINES - 1;
-    if (rest.length <= PROMPT_LINE_CHARS || last) {
-      lines.push(truncate(rest, PROMPT_LINE_CHARS));
-      break;
-    }
-    // Break at the last space when it keeps at least half a line; otherwise mid-word.
-    const space = rest.lastIndexOf(' ', PROMPT_LINE_CHARS);
-    const cut = space >= PROMPT_LINE_CHARS / 2 ? space : PROMPT_LINE_CHARS;
-    lines.push(rest.slice(0, cut));
-    rest = rest.slice(cut).trimStart();
-  }
-  return lines;
-}
-
 /**
  * Up to `limit` characters of `text` as the font can draw them: whitespace runs become one space
  * and other characters outside printable ASCII become `?`. Reads only the start of a long text.
@@ -158,10 +116,6 @@ function toFontText(text: string, limit: number): string {
     if (out.length >= limit) break;
   }
   return out.slice(0, limit);
-}
-
-function truncate(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 3)}...`;
 }
 
 /** Draws an opaque panel on the raster and the lines on it; what does not fit is clipped. */

@@ -1,14 +1,5 @@
+import { type ImageSpec, labelLines } from './label.ts';
 import { createRandom, hashParts } from './random.ts';
-
-export interface SvgSpec {
-  width: number;
-  height: number;
-  model: string;
-  prompt: string;
-  seed: number;
-  index: number;
-  transparent: boolean;
-}
 
 // Every character that could end an attribute, a text node or a CDATA section is escaped, so a
 // prompt such as `</text><script>` stays text.
@@ -29,19 +20,11 @@ const escapeXml = (text: string) =>
 const hsl = (hue: number, saturation: number, lightness: number) =>
   `hsl(${hue.toFixed(0)} ${saturation.toFixed(0)}% ${lightness.toFixed(0)}%)`;
 
-/** The prompt cut into at most two lines of `width` characters, with an ellipsis when cut. */
-function promptLines(prompt: string, width: number): string[] {
-  const flat = prompt.replace(/\s+/g, ' ').trim();
-  const lines = [flat.slice(0, width), flat.slice(width, 2 * width)].filter(Boolean);
-  if (flat.length > 2 * width && lines[1]) lines[1] = `${lines[1].slice(0, width - 1)}…`;
-  return lines;
-}
-
 /**
  * A deterministic SVG of the given size: background shapes whose colours follow
  * (model, prompt, seed, index), and the same label raster images carry, as escaped text.
  */
-export function synthesizeSvg(spec: SvgSpec): string {
+export function synthesizeSvg(spec: ImageSpec): string {
   const random = createRandom(hashParts('svg', spec.model, spec.prompt, spec.seed, spec.index));
   const hue = random() * 360;
   const { width: w, height: h } = spec;
@@ -57,12 +40,7 @@ export function synthesizeSvg(spec: SvgSpec): string {
     );
   }
   const font = Math.max(8, Math.round(Math.min(w, h) / 24));
-  const lines = [
-    spec.model,
-    `${w}x${h}`,
-    `seed ${spec.seed} · #${spec.index}`,
-    ...promptLines(spec.prompt, 40),
-  ];
+  const lines = labelLines(spec);
   const text = lines
     .map((line, i) => `<tspan x="${font}" dy="${i === 0 ? 0 : font * 1.3}">${escapeXml(line)}</tspan>`)
     .join('');

@@ -123,3 +123,19 @@ describe('user catalogs', () => {
     ).toBe(200);
   });
 });
+
+describe('a catalog whose answers break the contract', () => {
+  it('answers 500 in the error shape and reports the break, never a transport failure', async () => {
+    const reported: unknown[] = [];
+    const odd = structuredClone(defaultModels.find((m) => m.id === 'recraft/recraft-v3-svg') as CatalogModel);
+    // A fractional token count passes the catalog check but breaks the usage schema (integers).
+    odd.mock.tokens = { per_image: 1.5 };
+    server.use(...createImageHandlers({ models: [odd], onError: (error) => reported.push(error) }));
+    const response = await postImages({ model: odd.id, prompt: 'x' });
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: { code: number; metadata: { mock_error: string } } };
+    expect(body.error.code).toBe(500);
+    expect(body.error.metadata.mock_error).toContain('usage.completion_tokens must be integer');
+    expect(String(reported[0])).toContain('answer breaks the contract');
+  });
+});
