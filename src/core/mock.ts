@@ -9,11 +9,14 @@ import { validateRequestBody, validateSchema } from '../contract/validators.ts';
 import { Catalog, type CatalogOptions, toEndpointsResponse, toListItem } from '../models/catalog.ts';
 import { DEFAULT_LIMITS, type GenerationLimits, planGeneration } from '../models/plan.ts';
 import { usageFor } from '../models/usage.ts';
+import { mergeScenarios, namedScenario, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
+import { Accounts, type CreditsOptions, type RateLimitOptions } from './accounts.ts';
 import { authenticate } from './auth.ts';
 import { toBase64 } from './base64.ts';
 import { assertSynthesizable, synthesizeImage } from './images.ts';
-import { jsonResponse, sseFrame, sseResponse } from './respond.ts';
-import { streamEvents } from './stream.ts';
+import { jsonResponse } from './respond.ts';
+import { latencyMs, sleep } from './sleep.ts';
+import { streamResponse } from './stream.ts';
 
 /** Where OpenRouter serves the API; the handlers answer here unless told otherwise. */
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
@@ -35,6 +38,17 @@ export interface ImagesMockOptions extends CatalogOptions {
   limits?: Partial<GenerationLimits>;
   /** Partial images before each completed image of a streamed raster answer. @default 2 */
   partialImages?: number;
+  /** Milliseconds between stream events; 0 sends them as fast as the client reads. @default 0 */
+  interval?: number;
+  /**
+   * A scenario for every request (a name from the catalog, or a `Scenario`); a request's
+   * `Prefer` header and code-level overrides take precedence.
+   */
+  scenario?: string | Scenario;
+  /** Simulate a credit balance per API key, drawn down by each answer's cost (402 when spent). */
+  credits?: CreditsOptions;
+  /** Simulate a rate limit per API key (429 with `Retry-After` and `X-RateLimit-*`). */
+  rateLimit?: RateLimitOptions;
   /** Clock for `created`, in milliseconds. @default Date.now */
   now?: () => number;
   /**
@@ -48,9 +62,14 @@ export interface ImagesMockOptions extends CatalogOptions {
 
 /** The one resolver behind the MSW handlers and the standalone server. */
 export interface ImagesMock {
-  /** Answers a Web-standard request as the service would. Never rejects for bad input. */
-  handle(request: Request): Promise<Response>;
+  /**
+   * Answers a Web-standard request as the service would. Never rejects for bad input.
+   * `scenario` (from code) overrides the options' scenario and the request's `Prefer` header.
+   */
+  handle(request: Request, scenario?: Scenario): Promise<Response>;
   readonly catalog: Catalog;
+  /** Credits and rate-limit windows of this mock (meaningful when those options are set). */
+  readonly accounts: Accounts;
   /** Path prefix the routes live under, e.g. `/api/v1`. */
   readonly basePath: string;
 }
@@ -67,7 +86,11 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const basePath = new URL(options.baseUrl ?? DEFAULT_BASE_URL).pathname.replace(/\/+$/, '');
   const limits: GenerationLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
-  const partialImages = options.partialImages ?? 2;
+  const baseScenario: Scenario = mergeScenarios(
+    { partialImages: options.partialImages ?? 2, interval: options.interval ?? 0 },
+    typeof options.scenario === 'string' ? namedScenario(options.scenario) : options.scenario,
+  );
+  const accounts = new Accounts(options.credits, options.rateLimit, now);
   const checkResponses = options.checkResponses ?? true;
   const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
 
@@ -101,32 +124,56 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     return body as ImageGenerationRequest;
   }
 
-  async function generate(request: Request): Promise<Response> {
-    authenticate(request, options);
+  async function generate(request: Request, override: Scenario | undefined): Promise<Response> {
+    const key = authenticate(request, options);
+    const rateHeaders = accounts.admit(key);
     const body = await readBody(request);
     const plan = planGeneration(body, catalog, limits, defaultSeed());
     assertSynthesizable(plan);
+    const scenario = mergeScenarios(
+      baseScenario,
+      scenarioFromPrefer(request.headers.get('prefer')),
+      override,
+    );
+    const count =
+      scenario.maxImages === undefined
+        ? plan.n
+        : Math.min(plan.n, scenario.maxImages > 0 ? scenario.maxImages : Math.max(1, plan.n - 1));
+    accounts.assertCanPay(key, usageFor(plan, count).cost ?? 0);
+
+    await sleep(latencyMs(scenario.latency, plan.seed), request.signal);
+    if (scenario.error) {
+      const { status, message, metadata, retryAfter } = scenario.error;
+      const headers: Record<string, string> =
+        retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
+      throw new ImagesApiError(status, message, metadata, headers);
+    }
     const created = Math.floor(now() / 1000);
 
     if (plan.stream) {
-      const events = streamEvents(plan, created, { partialImages });
-      const frames = (function* () {
-        for (const event of events) yield sseFrame(checked<ImageStreamEvent>('ImageStreamEvent', event));
-        yield sseFrame('[DONE]');
-      })();
-      return sseResponse(frames);
+      return streamResponse({
+        plan,
+        count,
+        created,
+        scenario,
+        partialImages: scenario.partialImages ?? 2,
+        check: (event) => checked<ImageStreamEvent>('ImageStreamEvent', event),
+        onUsage: (usage) => accounts.charge(key, usage.cost ?? 0),
+      });
     }
 
     const data: ImageGenerationResponse['data'] = [];
-    for (let index = 0; index < plan.n; index++) {
+    for (let index = 0; index < count; index++) {
       const image = synthesizeImage(plan, index);
       data.push({ b64_json: toBase64(image.bytes), media_type: image.mediaType });
     }
-    const answer: ImageGenerationResponse = { created, data, usage: usageFor(plan, plan.n) };
-    return jsonResponse(checked('ImageGenerationResponse', answer));
+    const usage = usageFor(plan, count);
+    const answer: ImageGenerationResponse = { created, data, usage };
+    accounts.charge(key, usage.cost ?? 0);
+    return jsonResponse(checked('ImageGenerationResponse', answer), 200, rateHeaders);
   }
 
-  async function route(request: Request): Promise<Response> {
+  async function route(request: Request, override: Scenario | undefined): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (!pathname.startsWith(basePath)) throw new ImagesApiError(404, 'Not Found');
     const path = pathname.slice(basePath.length);
@@ -141,7 +188,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
 
     if (ROUTES.images.test(path)) {
       allow('POST');
-      return generate(request);
+      return await generate(request, override);
     }
     if (ROUTES.models.test(path)) {
       allow('GET, HEAD');
@@ -162,11 +209,14 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   return {
     catalog,
     basePath,
-    async handle(request) {
+    accounts,
+    async handle(request, override) {
       try {
-        return await route(request);
+        return await route(request, override);
       } catch (error) {
         if (error instanceof ImagesApiError) return error.toResponse();
+        // The client went away (during latency, say): nobody reads this answer, and it is no fault.
+        if (request.signal.aborted) return new Response(null, { status: 499 });
         // A bug in the mock (or a user catalog that breaks the contract): say so loudly, but answer
         // in the service's shape so the client under test sees a 500, not a transport failure.
         onError(error);

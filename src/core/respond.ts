@@ -13,22 +13,31 @@ export const sseFrame = (data: unknown) =>
   encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
 
 /**
- * A `text/event-stream` answer whose frames are produced only when the reader pulls, so a client
- * that goes away stops the generation: `cancel()` ends the iterator and nothing else runs.
+ * A `text/event-stream` answer whose chunks are produced only when the reader pulls, so a client
+ * that goes away stops the generation: `cancel()` runs `onCancel` and ends the iterator.
  */
-export function sseResponse(frames: Iterator<Uint8Array> | AsyncIterator<Uint8Array>): Response {
+export function sseResponse(
+  chunks: AsyncIterator<Uint8Array>,
+  onCancel: () => void = () => {},
+  headers: Record<string, string> = {},
+): Response {
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const next = await frames.next();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
+      try {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (error) {
+        controller.error(error);
+      }
     },
     async cancel() {
-      await frames.return?.();
+      onCancel();
+      await chunks.return?.(undefined).catch(() => {});
     },
   });
   return new Response(body, {
     status: 200,
-    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
   });
 }

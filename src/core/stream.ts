@@ -1,27 +1,34 @@
-import type { ImageStreamEvent } from '../contract/types.ts';
+import type { ImageGenerationUsage, ImageStreamEvent } from '../contract/types.ts';
 import type { GenerationPlan } from '../models/plan.ts';
 import { usageFor } from '../models/usage.ts';
+import type { Scenario } from '../scenarios/scenario.ts';
 import { toBase64 } from './base64.ts';
 import { synthesizeImage } from './images.ts';
+import { sseFrame, sseResponse } from './respond.ts';
+import { sleep } from './sleep.ts';
 
 export interface StreamOptions {
-  /** Partial images sent before each completed raster image. Default 2. */
+  plan: GenerationPlan;
+  /** Images to send (at most `plan.n`; fewer in the `fewer-images` scenario). */
+  count: number;
+  created: number;
+  scenario: Scenario;
+  /** Partial images before each completed raster image. */
   partialImages: number;
   /** Checks each event before it is sent; throws on a contract break (a mock bug). */
-  check?: (event: ImageStreamEvent) => void;
+  check: (event: ImageStreamEvent) => ImageStreamEvent;
+  /** Called once with the usage of the last completed event, when it is sent. */
+  onUsage: (usage: ImageGenerationUsage) => void;
 }
 
 /**
- * The events of a streamed answer, produced lazily: for each image, its partial previews (or, for
- * svg, its markup in `text_chunk` pieces), then `image_generation.completed`; `usage` rides on the
- * last completed event. The caller frames them and appends `[DONE]`.
+ * The events of a streamed answer, produced lazily: for each image its partial previews (for svg,
+ * its markup in `text_chunk` pieces), then `image_generation.completed`; `usage` rides on the last
+ * completed event.
  */
-export function* streamEvents(
-  plan: GenerationPlan,
-  created: number,
-  options: StreamOptions,
-): Generator<ImageStreamEvent> {
-  for (let index = 0; index < plan.n; index++) {
+function* streamEvents(options: StreamOptions): Generator<ImageStreamEvent> {
+  const { plan, count, created } = options;
+  for (let index = 0; index < count; index++) {
     const image = synthesizeImage(plan, index);
     if (plan.format === 'svg') {
       const markup = new TextDecoder().decode(image.bytes);
@@ -31,11 +38,11 @@ export function* streamEvents(
       }
     } else {
       for (let k = 0; k < options.partialImages; k++) {
-        // A partial is a preview at the final size; this version sends the finished pixels.
+        const partial = synthesizeImage(plan, index);
         yield {
           type: 'image_generation.partial_image',
           partial_image_index: k,
-          b64_json: toBase64(image.bytes),
+          b64_json: toBase64(partial.bytes),
         };
       }
     }
@@ -45,7 +52,95 @@ export function* streamEvents(
       created,
       media_type: image.mediaType,
     };
-    if (index === plan.n - 1) completed.usage = usageFor(plan, plan.n);
+    if (index === count - 1) completed.usage = usageFor(plan, count);
     yield completed;
   }
+}
+
+const encoder = new TextEncoder();
+const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
+
+/** Thrown into the body stream to drop the connection mid-stream (the `stream-drop` scenario). */
+export class DroppedConnection extends Error {
+  override name = 'DroppedConnection';
+}
+
+/** The byte chunks of the stream: events framed, paced and faulted as the scenario says. */
+async function* streamChunks(options: StreamOptions, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  const { scenario } = options;
+  const interval = scenario.interval ?? 0;
+  let sent = 0;
+  let merged: Uint8Array[] = [];
+  const flushMerged = function* () {
+    if (merged.length > 0) yield concat(merged);
+    merged = [];
+  };
+  const emit = function* (frame: Uint8Array) {
+    if (scenario.framing === 'merged') {
+      merged.push(frame);
+      if (merged.length >= 3) yield* flushMerged();
+    } else if (scenario.framing === 'split') {
+      // Cut inside the `data:` prefix, mid-payload and before the blank line.
+      const cuts = [3, Math.floor(frame.length / 2), frame.length - 1].filter(
+        (c, i, all) => c > (all[i - 1] ?? 0),
+      );
+      let from = 0;
+      for (const cut of [...cuts, frame.length]) {
+        if (cut > from) yield frame.subarray(from, cut);
+        from = cut;
+      }
+    } else {
+      yield frame;
+    }
+  };
+
+  for (const event of streamEvents(options)) {
+    if (scenario.dropAfter !== undefined && sent >= scenario.dropAfter) {
+      yield* flushMerged();
+      throw new DroppedConnection('connection dropped mid-stream (stream-drop scenario)');
+    }
+    if (scenario.streamErrorAfter !== undefined && sent >= scenario.streamErrorAfter) {
+      const error: ImageStreamEvent = {
+        type: 'error',
+        error: {
+          message: 'The provider returned an error mid-stream',
+          code: 'upstream_error',
+          param: null,
+          type: 'provider_error',
+        },
+      };
+      yield* emit(sseFrame(options.check(error)));
+      yield* flushMerged();
+      return;
+    }
+    if (sent > 0 && interval > 0) {
+      yield* flushMerged();
+      await sleep(interval, signal);
+    }
+    if (scenario.keepAlive) yield* emit(KEEP_ALIVE);
+    if (event.type === 'image_generation.completed' && event.usage) options.onUsage(event.usage);
+    yield* emit(sseFrame(options.check(event)));
+    sent++;
+  }
+  yield* emit(sseFrame('[DONE]'));
+  yield* flushMerged();
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/**
+ * A `text/event-stream` answer. Frames are produced only when the reader pulls; when the client
+ * goes away (the body is cancelled) the pending timer is cleared and generation stops at once.
+ */
+export function streamResponse(options: StreamOptions): Response {
+  const abort = new AbortController();
+  return sseResponse(streamChunks(options, abort.signal), () => abort.abort());
 }

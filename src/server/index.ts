@@ -1,8 +1,8 @@
 /* Standalone mock server */
+export { type MockServer, type MockServerOptions, startMockServer } from './mock-server.ts';
 
 /* node:http adapter for any Web-standard handler */
 export { type ListenOptions, listen, type RunningServer } from './listen.ts';
-export { type MockServer, type MockServerOptions, startMockServer } from './mock-server.ts';
 export {
   createNodeListener,
   DEFAULT_MAX_BODY_BYTES,

@@ -1,4 +1,5 @@
 import { createImagesMock, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
+import { DroppedConnection } from '../core/stream.ts';
 import { type ListenOptions, listen, type RunningServer } from './listen.ts';
 
 export interface MockServerOptions extends Omit<ImagesMockOptions, 'baseUrl'>, ListenOptions {
@@ -28,6 +29,13 @@ export function normalizeBasePath(path: string): string {
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const basePath = normalizeBasePath(options.basePath ?? '/api/v1');
   const mock = createImagesMock({ ...options, baseUrl: `http://localhost${basePath}` });
-  const server = await listen(mock.handle, options);
+  // A dropped connection is a scenario the user asked for, not a failure to report.
+  const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
+  const server = await listen(mock.handle, {
+    ...options,
+    onError: (error) => {
+      if (!(error instanceof DroppedConnection)) onError(error);
+    },
+  });
   return Object.assign(server, { baseUrl: `${server.url}${basePath}`, mock });
 }

@@ -223,9 +223,14 @@ async function serve(
     settled = true;
     reader?.cancel().catch(noop);
     onError(error);
-    // Once the head is out the status cannot change; an abrupt close tells the client the body is cut.
-    if (res.headersSent) res.destroy();
-    else sendError(res, 500);
+    // Once the head is out the status cannot change: close the socket without the final chunk, so
+    // the client gets what was written and then sees the body cut. `end` flushes first; `destroy`
+    // alone would drop bytes still queued.
+    if (res.headersSent) {
+      const socket = res.socket;
+      socket?.end();
+      setTimeout(() => socket?.destroy(), 1000).unref();
+    } else sendError(res, 500);
   }
 }
 

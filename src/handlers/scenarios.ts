@@ -1,0 +1,55 @@
+import { type HttpHandler, http } from 'msw';
+import { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
+import { ERROR_SCENARIOS, FAULT_SCENARIOS, type ScenarioName } from '../scenarios/catalog.ts';
+import { namedScenario, type Scenario, type ScenarioOptions } from '../scenarios/scenario.ts';
+
+export interface ScenarioHandlerOptions extends ScenarioOptions {
+  /** Answer only the next request this way, then fall back to the other handlers. @default false */
+  once?: boolean;
+  /** Base URL the handler answers. @default 'https://openrouter.ai/api/v1' */
+  baseUrl?: string;
+  /** Options of the mock that synthesizes the images of stream scenarios. @default {} */
+  mock?: ImagesMockOptions;
+}
+
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+const mocks = new WeakMap<ImagesMockOptions, ImagesMock>();
+const defaultMockOptions: ImagesMockOptions = {};
+
+/** An MSW handler for `POST {baseUrl}/images` that answers with `scenario`, once or always. */
+export function scenarioHandler(scenario: Scenario, options: ScenarioHandlerOptions = {}): HttpHandler {
+  const mockOptions = options.mock ?? defaultMockOptions;
+  let mock = mocks.get(mockOptions);
+  if (!mock) {
+    mock = createImagesMock({ ...mockOptions, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+    mocks.set(mockOptions, mock);
+  }
+  const base = (options.baseUrl ?? mockOptions.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const resolved = mock;
+  return http.post(`${base}/images`, ({ request }) => resolved.handle(request, scenario), {
+    once: options.once ?? false,
+  });
+}
+
+/**
+ * One factory per scenario of the catalog, for `server.use(...)` in a test:
+ *
+ * @example
+ * server.use(scenarios.rateLimited({ retryAfter: 2, once: true }));
+ * server.use(scenarios.streamDrop({ after: 2 }));
+ * server.use(scenarios.custom({ latency: 200, maxImages: 1 }));
+ */
+export const scenarios = Object.fromEntries(
+  [...Object.keys(ERROR_SCENARIOS), ...Object.keys(FAULT_SCENARIOS)].map((name) => [
+    camelCase(name),
+    (options: ScenarioHandlerOptions = {}) => scenarioHandler(namedScenario(name, options), options),
+  ]),
+) as { [Name in ScenarioName as CamelCase<Name>]: (options?: ScenarioHandlerOptions) => HttpHandler } & {
+  /** Any combination of scenario fields. */
+  custom: (scenario: Scenario, options?: ScenarioHandlerOptions) => HttpHandler;
+};
+scenarios.custom = (scenario, options) => scenarioHandler(scenario, options);
