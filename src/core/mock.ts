@@ -6,6 +6,7 @@ import type {
   SchemaName,
 } from '../contract/types.ts';
 import { validateRequestBody, validateSchema } from '../contract/validators.ts';
+import type { Violation } from '../contract/violations.ts';
 import { Catalog, type CatalogOptions, toEndpointsResponse, toListItem } from '../models/catalog.ts';
 import { DEFAULT_LIMITS, type GenerationLimits, planGeneration } from '../models/plan.ts';
 import { usageFor } from '../models/usage.ts';
@@ -14,6 +15,7 @@ import { Accounts, type CreditsOptions, type RateLimitOptions } from './accounts
 import { authenticate } from './auth.ts';
 import { toBase64 } from './base64.ts';
 import { assertSynthesizable, synthesizeImage } from './images.ts';
+import { Journal, type RecordedRequest } from './journal.ts';
 import { jsonResponse } from './respond.ts';
 import { latencyMs, sleep } from './sleep.ts';
 import { streamResponse } from './stream.ts';
@@ -58,6 +60,8 @@ export interface ImagesMockOptions extends CatalogOptions {
   checkResponses?: boolean;
   /** Receives the mock's own failures (never bad input). @default console.error */
   onError?: (error: unknown) => void;
+  /** How many requests the journal keeps (oldest dropped first); 0 keeps none. @default 1000 */
+  journalLimit?: number;
 }
 
 /** The one resolver behind the MSW handlers and the standalone server. */
@@ -72,6 +76,8 @@ export interface ImagesMock {
   readonly accounts: Accounts;
   /** Path prefix the routes live under, e.g. `/api/v1`. */
   readonly basePath: string;
+  /** The request journal: what clients sent (keys redacted), the verdict, and the answer. */
+  readonly journal: Journal;
 }
 
 const ROUTES = {
@@ -80,22 +86,32 @@ const ROUTES = {
   endpoints: /^\/images\/models\/([^/]+)\/([^/]+)\/endpoints\/?$/,
 };
 
+/** What a request body amounts to, worked out once for both the answer and the journal. */
+interface Assessment {
+  body?: unknown;
+  violations: Violation[];
+  /** The first reason to refuse the request, if any. */
+  error?: ImagesApiError;
+  plan?: ReturnType<typeof planGeneration>;
+}
+
 /** Creates the resolver. See `ImagesMockOptions` for every default. */
 export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const catalog = new Catalog(options);
   const basePath = new URL(options.baseUrl ?? DEFAULT_BASE_URL).pathname.replace(/\/+$/, '');
   const limits: GenerationLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
+  const checkResponses = options.checkResponses ?? true;
+  const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
   const baseScenario: Scenario = mergeScenarios(
     { partialImages: options.partialImages ?? 2, interval: options.interval ?? 0 },
     typeof options.scenario === 'string' ? namedScenario(options.scenario) : options.scenario,
   );
   const accounts = new Accounts(options.credits, options.rateLimit, now);
-  const checkResponses = options.checkResponses ?? true;
-  const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
+  const journal = new Journal(options.journalLimit ?? 1000);
 
-  const checked = <T>(schema: SchemaName, body: T): T => {
-    if (checkResponses) {
+  const checked = <T>(schema: SchemaName, body: T, check = checkResponses): T => {
+    if (check) {
       const violations = validateSchema(schema, body);
       if (violations.length > 0) {
         throw new Error(
@@ -109,37 +125,68 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const defaultSeed = () =>
     options.seed === 'random' ? Math.floor(Math.random() * 2 ** 31) : (options.seed ?? 0);
 
-  async function readBody(request: Request): Promise<ImageGenerationRequest> {
+  /** Parses, validates and plans a body; never throws, so the journal gets a verdict even for a 401. */
+  function assess(text: string): Assessment {
     let body: unknown;
     try {
-      body = JSON.parse(await request.text());
+      body = JSON.parse(text);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      throw new ImagesApiError(400, `Request body is not valid JSON: ${detail}`, {
-        violations: [{ pointer: '', rule: 'json', message: `body is not valid JSON: ${detail}` }],
-      });
+      const violations = [{ pointer: '', rule: 'json', message: `body is not valid JSON: ${detail}` }];
+      const result: Assessment = {
+        violations,
+        error: new ImagesApiError(400, `Request body is not valid JSON: ${detail}`, { violations }),
+      };
+      if (text) result.body = text.length > 65_536 ? `${text.slice(0, 65_536)}…` : text;
+      return result;
     }
-    const violations = validateRequestBody(body);
-    if (violations.length > 0) throw invalidRequest(violations);
-    return body as ImageGenerationRequest;
+    const schemaViolations = validateRequestBody(body);
+    if (schemaViolations.length > 0) {
+      return { body, violations: schemaViolations, error: invalidRequest(schemaViolations) };
+    }
+    try {
+      const plan = planGeneration(body as ImageGenerationRequest, catalog, limits, defaultSeed());
+      assertSynthesizable(plan);
+      return { body, violations: [], plan };
+    } catch (error) {
+      if (!(error instanceof ImagesApiError)) throw error;
+      const listed = error.metadata?.violations as Violation[] | undefined;
+      const param = typeof error.metadata?.param === 'string' ? error.metadata.param : '';
+      const violations = listed ?? [
+        { pointer: param ? `/${param}` : '', rule: `http-${error.status}`, message: error.message },
+      ];
+      return { body, violations, error };
+    }
   }
 
-  async function generate(request: Request, override: Scenario | undefined): Promise<Response> {
+  async function generate(
+    request: Request,
+    entry: RecordedRequest,
+    override: Scenario | undefined,
+  ): Promise<Response> {
+    const text = await request.text();
+    const assessment = assess(text);
+    if (assessment.body !== undefined) entry.body = assessment.body;
+    entry.verdict = { valid: assessment.violations.length === 0, violations: assessment.violations };
+
     const key = authenticate(request, options);
     const rateHeaders = accounts.admit(key);
-    const body = await readBody(request);
-    const plan = planGeneration(body, catalog, limits, defaultSeed());
-    assertSynthesizable(plan);
+    if (assessment.error || !assessment.plan) throw assessment.error ?? new ImagesApiError(400);
+    const plan = assessment.plan;
     const scenario = mergeScenarios(
       baseScenario,
       scenarioFromPrefer(request.headers.get('prefer')),
       override,
     );
-    const count =
-      scenario.maxImages === undefined
+    if (override || request.headers.has('prefer') || options.scenario) entry.scenario = scenario;
+    const given = scenario.images;
+    const count = given
+      ? given.length
+      : scenario.maxImages === undefined
         ? plan.n
         : Math.min(plan.n, scenario.maxImages > 0 ? scenario.maxImages : Math.max(1, plan.n - 1));
-    accounts.assertCanPay(key, usageFor(plan, count).cost ?? 0);
+    const usage = { ...usageFor(plan, count), ...scenario.usage };
+    accounts.assertCanPay(key, usage.cost ?? 0);
 
     await sleep(latencyMs(scenario.latency, plan.seed), request.signal);
     if (scenario.error) {
@@ -148,54 +195,66 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
         retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
       throw new ImagesApiError(status, message, metadata, headers);
     }
-    const created = Math.floor(now() / 1000);
+    const created = scenario.created ?? Math.floor(now() / 1000);
+    const check = scenario.checkResponse ?? checkResponses;
+    const imageAt = (index: number) => given?.[index] ?? synthesizeImage(plan, index);
+    entry.response = { status: 200, contentType: null, images: count, stream: plan.stream };
 
     if (plan.stream) {
+      entry.response.contentType = 'text/event-stream; charset=utf-8';
       return streamResponse({
         plan,
         count,
         created,
         scenario,
+        usage,
+        imageAt,
         partialImages: scenario.partialImages ?? 2,
-        check: (event) => checked<ImageStreamEvent>('ImageStreamEvent', event),
-        onUsage: (usage) => accounts.charge(key, usage.cost ?? 0),
+        check: (event) => checked<ImageStreamEvent>('ImageStreamEvent', event, check),
+        onUsage: () => accounts.charge(key, usage.cost ?? 0),
       });
     }
 
     const data: ImageGenerationResponse['data'] = [];
     for (let index = 0; index < count; index++) {
-      const image = synthesizeImage(plan, index);
+      const image = imageAt(index);
       data.push({ b64_json: toBase64(image.bytes), media_type: image.mediaType });
     }
-    const usage = usageFor(plan, count);
-    const answer: ImageGenerationResponse = { created, data, usage };
+    const answer = checked(
+      'ImageGenerationResponse',
+      { created, data, usage } as ImageGenerationResponse,
+      check,
+    );
     accounts.charge(key, usage.cost ?? 0);
-    return jsonResponse(checked('ImageGenerationResponse', answer), 200, rateHeaders);
+    return jsonResponse(answer, 200, rateHeaders);
   }
 
-  async function route(request: Request, override: Scenario | undefined): Promise<Response> {
-    const { pathname } = new URL(request.url);
-    if (!pathname.startsWith(basePath)) throw new ImagesApiError(404, 'Not Found');
-    const path = pathname.slice(basePath.length);
+  async function route(
+    request: Request,
+    entry: RecordedRequest,
+    override: Scenario | undefined,
+    inBase: boolean,
+  ): Promise<Response> {
     const method = request.method.toUpperCase();
     const allow = (methods: string) => {
       if (!methods.split(', ').includes(method)) {
-        throw new ImagesApiError(405, `Method ${method} is not allowed on ${pathname}`, undefined, {
+        throw new ImagesApiError(405, `Method ${method} is not allowed on ${entry.path}`, undefined, {
           allow: methods,
         });
       }
     };
+    if (!inBase) throw new ImagesApiError(404, 'Not Found');
 
-    if (ROUTES.images.test(path)) {
+    if (ROUTES.images.test(entry.path)) {
       allow('POST');
-      return await generate(request, override);
+      return await generate(request, entry, override);
     }
-    if (ROUTES.models.test(path)) {
+    if (ROUTES.models.test(entry.path)) {
       allow('GET, HEAD');
       const list = { data: catalog.list().map((model) => toListItem(model, basePath)) };
       return jsonResponse(checked('ImageModelsListResponse', list));
     }
-    const endpoints = ROUTES.endpoints.exec(path);
+    const endpoints = ROUTES.endpoints.exec(entry.path);
     if (endpoints) {
       allow('GET, HEAD');
       const id = `${decodeURIComponent(endpoints[1] ?? '')}/${decodeURIComponent(endpoints[2] ?? '')}`;
@@ -206,23 +265,44 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     throw new ImagesApiError(404, 'Not Found');
   }
 
+  async function answer(
+    request: Request,
+    entry: RecordedRequest,
+    override: Scenario | undefined,
+    inBase: boolean,
+  ): Promise<Response> {
+    try {
+      return await route(request, entry, override, inBase);
+    } catch (error) {
+      if (error instanceof ImagesApiError) {
+        entry.response = { status: error.status, contentType: 'application/json', error: error.message };
+        return error.toResponse();
+      }
+      // The client went away (during latency, say): nobody reads this answer, and it is no fault.
+      if (request.signal.aborted) return new Response(null, { status: 499 });
+      // A bug in the mock (or a user catalog that breaks the contract): say so loudly, but answer
+      // in the service's shape so the client under test sees a 500, not a transport failure.
+      onError(error);
+      const message = error instanceof Error ? error.message : String(error);
+      entry.response = { status: 500, contentType: 'application/json', error: message };
+      return new ImagesApiError(500, 'Internal Server Error', { mock_error: message }).toResponse();
+    }
+  }
+
   return {
     catalog,
     basePath,
     accounts,
+    journal,
     async handle(request, override) {
-      try {
-        return await route(request, override);
-      } catch (error) {
-        if (error instanceof ImagesApiError) return error.toResponse();
-        // The client went away (during latency, say): nobody reads this answer, and it is no fault.
-        if (request.signal.aborted) return new Response(null, { status: 499 });
-        // A bug in the mock (or a user catalog that breaks the contract): say so loudly, but answer
-        // in the service's shape so the client under test sees a 500, not a transport failure.
-        onError(error);
-        const message = error instanceof Error ? error.message : String(error);
-        return new ImagesApiError(500, 'Internal Server Error', { mock_error: message }).toResponse();
-      }
+      const started = performance.now();
+      const { pathname } = new URL(request.url);
+      const inBase = pathname.startsWith(basePath);
+      const entry = journal.open(request, inBase ? pathname.slice(basePath.length) || '/' : pathname);
+      const response = await answer(request, entry, override, inBase);
+      entry.response ??= { status: response.status, contentType: response.headers.get('content-type') };
+      entry.ms = Math.round((performance.now() - started) * 10) / 10;
+      return response;
     },
   };
 }

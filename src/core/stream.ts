@@ -1,9 +1,8 @@
 import type { ImageGenerationUsage, ImageStreamEvent } from '../contract/types.ts';
 import type { GenerationPlan } from '../models/plan.ts';
-import { usageFor } from '../models/usage.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { toBase64 } from './base64.ts';
-import { synthesizeImage } from './images.ts';
+import type { SynthesizedImage } from './images.ts';
 import { sseFrame, sseResponse } from './respond.ts';
 import { sleep } from './sleep.ts';
 
@@ -15,10 +14,14 @@ export interface StreamOptions {
   scenario: Scenario;
   /** Partial images before each completed raster image. */
   partialImages: number;
+  /** The usage the last completed event carries. */
+  usage: ImageGenerationUsage;
+  /** Image `index` of the answer (synthesized, or given by a test). */
+  imageAt: (index: number) => SynthesizedImage;
   /** Checks each event before it is sent; throws on a contract break (a mock bug). */
   check: (event: ImageStreamEvent) => ImageStreamEvent;
-  /** Called once with the usage of the last completed event, when it is sent. */
-  onUsage: (usage: ImageGenerationUsage) => void;
+  /** Called once, when the last completed event (the one with usage) is sent. */
+  onUsage: () => void;
 }
 
 /**
@@ -27,10 +30,10 @@ export interface StreamOptions {
  * completed event.
  */
 function* streamEvents(options: StreamOptions): Generator<ImageStreamEvent> {
-  const { plan, count, created } = options;
+  const { count, created } = options;
   for (let index = 0; index < count; index++) {
-    const image = synthesizeImage(plan, index);
-    if (plan.format === 'svg') {
+    const image = options.imageAt(index);
+    if (image.mediaType === 'image/svg+xml') {
       const markup = new TextDecoder().decode(image.bytes);
       const piece = Math.max(64, Math.ceil(markup.length / 4));
       for (let at = 0; at < markup.length; at += piece) {
@@ -38,7 +41,7 @@ function* streamEvents(options: StreamOptions): Generator<ImageStreamEvent> {
       }
     } else {
       for (let k = 0; k < options.partialImages; k++) {
-        const partial = synthesizeImage(plan, index);
+        const partial = image;
         yield {
           type: 'image_generation.partial_image',
           partial_image_index: k,
@@ -52,7 +55,7 @@ function* streamEvents(options: StreamOptions): Generator<ImageStreamEvent> {
       created,
       media_type: image.mediaType,
     };
-    if (index === count - 1) completed.usage = usageFor(plan, count);
+    if (index === count - 1) completed.usage = options.usage;
     yield completed;
   }
 }
@@ -118,7 +121,7 @@ async function* streamChunks(options: StreamOptions, signal: AbortSignal): Async
       await sleep(interval, signal);
     }
     if (scenario.keepAlive) yield* emit(KEEP_ALIVE);
-    if (event.type === 'image_generation.completed' && event.usage) options.onUsage(event.usage);
+    if (event.type === 'image_generation.completed' && event.usage) options.onUsage();
     yield* emit(sseFrame(options.check(event)));
     sent++;
   }

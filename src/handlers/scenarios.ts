@@ -20,8 +20,17 @@ const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => 
 const mocks = new WeakMap<ImagesMockOptions, ImagesMock>();
 const defaultMockOptions: ImagesMockOptions = {};
 
+/** Where a scenario handler keeps its scenario, so `mock.use(handler)` can apply it to its own mock. */
+export const SCENARIO = Symbol.for('openrouter-images-mock.scenario');
+
+/** An MSW handler that also carries its scenario (see `SCENARIO`). */
+export type ScenarioHttpHandler = HttpHandler & { [SCENARIO]: { scenario: Scenario; once: boolean } };
+
 /** An MSW handler for `POST {baseUrl}/images` that answers with `scenario`, once or always. */
-export function scenarioHandler(scenario: Scenario, options: ScenarioHandlerOptions = {}): HttpHandler {
+export function scenarioHandler(
+  scenario: Scenario,
+  options: ScenarioHandlerOptions = {},
+): ScenarioHttpHandler {
   const mockOptions = options.mock ?? defaultMockOptions;
   let mock = mocks.get(mockOptions);
   if (!mock) {
@@ -30,9 +39,9 @@ export function scenarioHandler(scenario: Scenario, options: ScenarioHandlerOpti
   }
   const base = (options.baseUrl ?? mockOptions.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const resolved = mock;
-  return http.post(`${base}/images`, ({ request }) => resolved.handle(request, scenario), {
-    once: options.once ?? false,
-  });
+  const once = options.once ?? false;
+  const handler = http.post(`${base}/images`, ({ request }) => resolved.handle(request, scenario), { once });
+  return Object.assign(handler, { [SCENARIO]: { scenario, once } });
 }
 
 /**
@@ -48,8 +57,10 @@ export const scenarios = Object.fromEntries(
     camelCase(name),
     (options: ScenarioHandlerOptions = {}) => scenarioHandler(namedScenario(name, options), options),
   ]),
-) as { [Name in ScenarioName as CamelCase<Name>]: (options?: ScenarioHandlerOptions) => HttpHandler } & {
+) as {
+  [Name in ScenarioName as CamelCase<Name>]: (options?: ScenarioHandlerOptions) => ScenarioHttpHandler;
+} & {
   /** Any combination of scenario fields. */
-  custom: (scenario: Scenario, options?: ScenarioHandlerOptions) => HttpHandler;
+  custom: (scenario: Scenario, options?: ScenarioHandlerOptions) => ScenarioHttpHandler;
 };
 scenarios.custom = (scenario, options) => scenarioHandler(scenario, options);

@@ -34,7 +34,6 @@ export const ERROR_SCENARIOS = {
     'image_download_failed',
     'Image download failed: the reference image URL could not be fetched',
   ),
-  'image-not-found': imageError('image_not_found', 'Image not found', 404),
   unauthorized: {
     status: 401,
     message: 'User not found.',
@@ -57,6 +56,7 @@ export const ERROR_SCENARIOS = {
     description: '403 with moderation metadata (`reasons`, `flagged_input`, `provider_name`, `model_slug`)',
   },
   'not-found': { status: 404, message: 'Resource not found', description: '404' },
+  'image-not-found': imageError('image_not_found', 'Image not found', 404),
   'request-timeout': { status: 408, message: 'Request timed out', description: '408' },
   'payload-too-large': { status: 413, message: 'Request payload too large', description: '413' },
   'rate-limited': {

@@ -1,4 +1,5 @@
 import { ImagesApiError } from '../contract/errors.ts';
+import type { ImageGenerationUsage } from '../contract/types.ts';
 import {
   ERROR_SCENARIOS,
   type ErrorScenario,
@@ -32,6 +33,20 @@ export interface Scenario {
   framing?: 'split' | 'merged';
   /** Return at most this many images. */
   maxImages?: number;
+  /** Answer with these images instead of synthesized ones (in JSON and in streams). */
+  images?: ProvidedImage[];
+  /** Fields of `usage` to answer instead of the computed ones. */
+  usage?: Partial<ImageGenerationUsage>;
+  /** `created` to answer instead of the clock's. */
+  created?: number;
+  /** Check this answer against the contract before it leaves. @default the mock's `checkResponses` */
+  checkResponse?: boolean;
+}
+
+/** An image given by a test instead of a synthesized one. */
+export interface ProvidedImage {
+  bytes: Uint8Array;
+  mediaType: string;
 }
 
 /** Options of a named scenario; what each reads is said in the catalog. */

@@ -1,0 +1,84 @@
+import type { Violation } from '../contract/violations.ts';
+import type { Scenario } from '../scenarios/scenario.ts';
+
+/** What the mock received and how it answered: one entry of the request journal. */
+export interface RecordedRequest {
+  /** Increasing number, from 1, per mock. */
+  id: number;
+  /** When the request arrived (ISO 8601). */
+  time: string;
+  method: string;
+  url: string;
+  /** Path relative to the base path, e.g. `/images`. */
+  path: string;
+  /** Request headers, lower-case; `authorization` is redacted to its scheme and last four characters. */
+  headers: Record<string, string>;
+  /** The parsed JSON body (or the raw text when it is not JSON); absent without a body. */
+  body?: unknown;
+  /** Whether the request keeps the contract: schema and per-model rules. */
+  verdict: { valid: boolean; violations: Violation[] };
+  /** The scenario the answer followed, if any departed from the happy path. */
+  scenario?: Scenario;
+  /** What was answered; absent while a stream is still being written. */
+  response?: {
+    status: number;
+    contentType: string | null;
+    /** Images returned (or streamed). */
+    images?: number;
+    /** `error.message` of an error answer. */
+    error?: string;
+    stream?: boolean;
+  };
+  /** Milliseconds from arrival to the answer's head. */
+  ms?: number;
+}
+
+/** `Bearer sk-or-v1-…abcd`: enough to tell keys apart, never enough to use one. */
+export function redactAuthorization(value: string): string {
+  const [scheme, ...rest] = value.trim().split(/\s+/);
+  const token = rest.join(' ');
+  if (!token) return scheme ?? '';
+  return `${scheme} ${token.length > 12 ? `…${token.slice(-4)}` : '…'}`;
+}
+
+/** The most recent requests, oldest first, bounded so a long-running server keeps flat memory. */
+export class Journal {
+  readonly #entries: RecordedRequest[] = [];
+  readonly #limit: number;
+  #next = 1;
+
+  constructor(limit = 1000) {
+    this.#limit = limit;
+  }
+
+  /** Starts an entry; the caller fills in the rest as the answer takes shape. */
+  open(request: Request, path: string): RecordedRequest {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of request.headers) {
+      headers[name] = name === 'authorization' ? redactAuthorization(value) : value;
+    }
+    const entry: RecordedRequest = {
+      id: this.#next++,
+      time: new Date().toISOString(),
+      method: request.method,
+      url: request.url,
+      path,
+      headers,
+      verdict: { valid: true, violations: [] },
+    };
+    if (this.#limit > 0) {
+      this.#entries.push(entry);
+      if (this.#entries.length > this.#limit) this.#entries.shift();
+    }
+    return entry;
+  }
+
+  /** The recorded requests, oldest first (a copy). */
+  list(): RecordedRequest[] {
+    return [...this.#entries];
+  }
+
+  clear(): void {
+    this.#entries.length = 0;
+  }
+}

@@ -1,0 +1,175 @@
+import { decode } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { createImagesMockHandle } from '../../src/testing/index.ts';
+import { respondWith, scenarios, useImagesMock } from '../../src/vitest/index.ts';
+import { KEY, postImages } from '../helpers.ts';
+
+const mock = useImagesMock();
+const GPT = 'openai/gpt-image-1';
+
+describe('inspect what the client sent', () => {
+  it('records each request: parsed body, headers without the key, verdict and answer', async () => {
+    // Bodies are always read: an unread body leaves undici's parser paused under msw's socket.
+    await (
+      await postImages({ model: GPT, prompt: 'journal', n: 2 }, { headers: { 'x-title': 'my app' } })
+    ).arrayBuffer();
+    expect(mock.requests).toHaveLength(1);
+    const request = mock.lastRequest;
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/images',
+      body: { model: GPT, prompt: 'journal', n: 2 },
+      verdict: { valid: true, violations: [] },
+      response: { status: 200, images: 2, stream: false },
+    });
+    expect(request?.headers['x-title']).toBe('my app');
+    expect(request?.headers.authorization).toBe(`Bearer …${KEY.slice(-4)}`);
+    expect(JSON.stringify(mock.requests)).not.toContain(KEY);
+  });
+
+  it('records the verdict of a request the contract rejects, even one refused for its key', async () => {
+    await fetch('https://openrouter.ai/api/v1/images', {
+      method: 'POST',
+      body: JSON.stringify({ model: GPT, n: 20 }),
+    });
+    expect(mock.lastRequest?.response?.status).toBe(401);
+    expect(mock.lastRequest?.verdict.valid).toBe(false);
+    expect(mock.lastRequest?.verdict.violations.map((v) => v.pointer).sort()).toEqual(['/n', '/prompt']);
+  });
+
+  it('starts every test with an empty journal', () => {
+    expect(mock.requests).toEqual([]);
+  });
+
+  it('toHaveReceivedImageRequest matches partially and explains a miss with a diff', async () => {
+    await (
+      await postImages({
+        model: GPT,
+        prompt: 'matcher',
+        quality: 'low',
+        provider: { order: ['openai'], allow_fallbacks: false },
+      })
+    ).arrayBuffer();
+    expect(mock).toHaveReceivedImageRequest({ model: GPT });
+    expect(mock).toHaveReceivedImageRequest({ quality: 'low', provider: { order: ['openai'] } });
+    expect(mock).not.toHaveReceivedImageRequest({ model: 'bytedance-seed/seedream-4.5' });
+    let message = '';
+    try {
+      expect(mock).toHaveReceivedImageRequest({ model: GPT, quality: 'high' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('the last one differs');
+    expect(message).toMatch(/- +"quality": "high"/);
+    expect(message).toMatch(/\+ +"quality": "low"/);
+  });
+});
+
+describe('control the answer', () => {
+  it('respondWith bytes, once; then the mock answers again', async () => {
+    const red = (await import('node:fs')).readFileSync('fixtures/images/red-4x4.png');
+    mock.use(respondWith({ images: [new Uint8Array(red)], usage: { cost: 1.5 } }, { once: true }));
+    const first = (await (await postImages({ model: GPT, prompt: 'x' })).json()) as {
+      data: { b64_json: string; media_type: string }[];
+      usage: Record<string, number>;
+    };
+    expect(first.data).toEqual([{ b64_json: red.toString('base64'), media_type: 'image/png' }]);
+    expect(first.usage.cost).toBe(1.5);
+    expect(first.usage.completion_tokens).toBe(1056);
+    const second = (await (await postImages({ model: GPT, prompt: 'x' })).json()) as {
+      data: { b64_json: string }[];
+    };
+    expect(decode(Buffer.from(second.data[0]?.b64_json ?? '', 'base64')).width).toBe(1024);
+  });
+
+  it('respondWith synthesis options and a function of the request, for the rest of the test', async () => {
+    mock.use(
+      respondWith((request) => ({
+        images: [{ synthesize: { width: 64, height: 32, label: request.prompt } }],
+        created: 42,
+      })),
+    );
+    for (const prompt of ['one', 'two']) {
+      const body = (await (await postImages({ model: GPT, prompt })).json()) as {
+        created: number;
+        data: { b64_json: string }[];
+      };
+      expect(body.created).toBe(42);
+      const image = decode(Buffer.from(body.data[0]?.b64_json ?? '', 'base64'));
+      expect([image.width, image.height]).toEqual([64, 32]);
+    }
+  });
+
+  it('streams the given images too', async () => {
+    mock.use(respondWith({ images: [{ synthesize: { width: 16, height: 16 } }] }));
+    const text = await (await postImages({ model: GPT, prompt: 'x', stream: true })).text();
+    expect(text.match(/image_generation\.completed/g)).toHaveLength(1);
+    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
+  });
+
+  it('refuses an answer that breaks the contract, with the reason, unless check is off', async () => {
+    expect(() => mock.use(respondWith({ usage: { prompt_tokens: 1.5 } }))).toThrow(
+      /the answer breaks the contract: usage\.prompt_tokens must be integer/,
+    );
+    expect(() => respondWith({ images: [new Uint8Array([1, 2, 3])] })).toThrow(
+      /image 0 is not a PNG, JPEG, WebP or SVG/,
+    );
+    mock.use(respondWith({ usage: { prompt_tokens: 1.5 } }, { check: false }));
+    const body = (await (await postImages({ model: GPT, prompt: 'x' })).json()) as {
+      usage: { prompt_tokens: number };
+    };
+    expect(body.usage.prompt_tokens).toBe(1.5);
+  });
+
+  it('scenarios through the same call: by handler, by name, or as fields', async () => {
+    mock.use(scenarios.rateLimited({ retryAfter: 7, once: true }));
+    const limited = await postImages({ model: GPT, prompt: 'x' });
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '7']);
+    mock.use('generation-failed');
+    expect((await postImages({ model: GPT, prompt: 'x' })).status).toBe(502);
+    mock.use({ maxImages: 1 });
+    const fewer = (await (await postImages({ model: GPT, prompt: 'x', n: 3 })).json()) as { data: unknown[] };
+    expect(fewer.data).toHaveLength(1);
+    expect(mock.requests.map((r) => r.response?.status)).toEqual([429, 502, 200]);
+  });
+
+  it('a bad request is still answered 400 while an override is active', async () => {
+    mock.use(respondWith({ created: 1 }));
+    expect((await postImages({ model: GPT, prompt: '' })).status).toBe(400);
+  });
+});
+
+describe('strict mode (framework-free handle)', () => {
+  it('reset() reports a request the contract rejects, naming the violation', async () => {
+    const handle = createImagesMockHandle({ strict: true, baseUrl: 'https://strict.test/api/v1' });
+    // Not listened: call the mock directly, as the handlers would.
+    await handle.mock.handle(
+      new Request('https://strict.test/api/v1/images', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ model: GPT, prompt: 'x', n: 11 }),
+      }),
+    );
+    const failure = handle.reset();
+    expect(failure?.message).toContain(
+      'POST /images: the client sent a request the contract rejects: n must be <= 10 (/n)',
+    );
+    expect(handle.reset()).toBeUndefined();
+  });
+
+  it('allowInvalidRequests() lets a test send bad requests on purpose', async () => {
+    const handle = createImagesMockHandle({ strict: true, baseUrl: 'https://strict.test/api/v1' });
+    handle.allowInvalidRequests();
+    await handle.mock.handle(
+      new Request('https://strict.test/api/v1/images', { method: 'POST', body: '{}' }),
+    );
+    expect(handle.reset()).toBeUndefined();
+  });
+
+  it('reports the mock’s own failures (a broken answer) as test failures', async () => {
+    const handle = createImagesMockHandle({ baseUrl: 'https://strict.test/api/v1' });
+    handle.use(respondWith({ usage: { total_tokens: -0.5 } }, { check: false }));
+    // check: false sends it; with the check on, the failure would be reported by reset().
+    expect(handle.reset()).toBeUndefined();
+  });
+});
