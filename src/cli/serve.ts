@@ -1,9 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ImagesApiError } from '../contract/errors.ts';
+import { parseCatalogFile } from '../models/catalog-file.ts';
 import { ERROR_SCENARIOS, FAULT_SCENARIOS } from '../scenarios/catalog.ts';
 import { mergeScenarios, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
-import type { RunningServer } from '../server/listen.ts';
-import { normalizeBasePath, startMockServer } from '../server/mock-server.ts';
+import {
+  type MockServer,
+  type MockServerOptions,
+  normalizeBasePath,
+  startMockServer,
+} from '../server/mock-server.ts';
 import { UsageError } from './usage-error.ts';
 
 export const SERVE_HELP = `Usage: openrouter-images-mock serve [options]
@@ -12,28 +18,66 @@ Serves OpenRouter's image API (POST /images, GET /images/models, GET /images/mod
 on a local base URL, with real images and the service's errors.
 
 Options:
-  --port <n>         port to listen on; 0 picks a free one            (default 4010)
-  --host <addr>      address to bind; loopback unless you say so       (default 127.0.0.1)
-  --base-path <p>    path the API lives under                          (default /api/v1)
-  --seed <n>         seed of requests that send none                   (default 0)
-  --api-key <key>    accept only this key; repeatable                  (default: any well-formed key)
-  --scenario <s>     answer every request with a scenario: a name (rate-limited, stream-drop, …)
-                     or Prefer-header syntax ("code=429, retry-after=2"); requests' own Prefer wins
-  --latency <ms>     wait before each answer: fixed ("300") or seeded random ("100-400")
-  --interval <ms>    pause between stream events                       (default 0)
-  --partial-images <n>  partial images per streamed image              (default 2)
-  --credits <usd>    simulate a balance per key, drawn down by each answer's cost (402 when spent)
-  --rate-limit <n/s> simulate a rate limit per key, e.g. 10/60 = 10 requests per 60 s (429)
-  -h, --help         show this help
+  --port <n>            port to listen on; 0 picks a free one          (default 4010)
+  --host <addr>         address to bind; loopback unless you say so     (default 127.0.0.1)
+  --base-path <p>       path the API lives under                        (default /api/v1)
+  --seed <n>            seed of requests that send none                 (default 0)
+  --api-key <key>       accept only this key; repeatable                (default: any well-formed key)
+  --catalog <file>      extra or replacement models: {"models": [...], "replaceDefaults"?: true}
+  --scenario <s>        answer every request with a scenario: a name (rate-limited, stream-drop, …)
+                        or Prefer-header syntax ("code=429, retry-after=2"); requests' own Prefer wins
+  --latency <ms>        wait before each answer: fixed ("300") or seeded random ("100-400")
+  --interval <ms>       pause between stream events                     (default 0)
+  --partial-images <n>  partial images per streamed image               (default 2)
+  --credits <usd>       simulate a balance per key, drawn down by each answer's cost (402 when spent)
+  --rate-limit <n/s>    simulate a rate limit per key, e.g. 10/60 = 10 requests per 60 s (429)
+  --max-body <size>     largest request body, e.g. 10mb, 512kb, 1000   (default 10mb; larger: 413)
+  --log <format>        one line per request: pretty or json            (default pretty)
+  --quiet               no request log
+  --no-cors             do not answer CORS preflights
+  --config <file>       a JSON file with any of these options, by long name ({"port": 4010, …});
+                        options on the command line win
+  -h, --help            show this help
 
+Inspection: GET /__mock/health, GET /__mock/requests (the request journal), DELETE /__mock/requests.
 Scenarios: ${[...Object.keys(ERROR_SCENARIOS), ...Object.keys(FAULT_SCENARIOS)].join(', ')}
 `;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'base-path': { type: 'string' },
+  seed: { type: 'string' },
+  'api-key': { type: 'string', multiple: true },
+  catalog: { type: 'string' },
+  scenario: { type: 'string' },
+  latency: { type: 'string' },
+  interval: { type: 'string' },
+  'partial-images': { type: 'string' },
+  credits: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'max-body': { type: 'string' },
+  log: { type: 'string' },
+  quiet: { type: 'boolean' },
+  'no-cors': { type: 'boolean' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = {
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean'
+    ? boolean
+    : K extends 'api-key'
+      ? string[]
+      : string;
+};
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
+  if (!Number.isInteger(n) || n < min || n > max) {
     throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
   return n;
 }
 
@@ -77,30 +121,116 @@ function creditsOption(value: string | undefined) {
   return { balance };
 }
 
-/** `serve`: starts the mock server and keeps it running until SIGINT or SIGTERM. */
-export async function serve(argv: string[]): Promise<RunningServer | undefined> {
-  let values: ReturnType<typeof parse>['values'];
+function bytesOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(value.trim());
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match?.[2] ?? 'b').toLowerCase() as 'b'];
+  const bytes = match ? Math.floor(Number(match[1]) * unit) : Number.NaN;
+  if (!(bytes >= 1))
+    throw new UsageError(`--max-body must be a size such as 10mb, 512kb or 1000, got "${value}"`);
+  return bytes;
+}
+
+function readText(flag: string, path: string): string {
   try {
-    values = parse(argv).values;
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** A config file's options, as strings and booleans, in the command line's own names. */
+function configValues(path: string): Values {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readText('config', path));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--config ${path} is not JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UsageError(`--config ${path} must hold an object of options`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const spec = OPTIONS[key as keyof typeof OPTIONS];
+    if (!spec || key === 'config' || key === 'help')
+      throw new UsageError(`--config ${path}: unknown option "${key}"`);
+    if (spec.type === 'boolean') {
+      if (typeof value !== 'boolean')
+        throw new UsageError(`--config ${path}: "${key}" must be true or false`);
+      out[key] = value;
+    } else if (key === 'api-key') {
+      out[key] = [value].flat().map(String);
+    } else {
+      if (typeof value !== 'string' && typeof value !== 'number')
+        throw new UsageError(`--config ${path}: "${key}" must be a string or a number`);
+      out[key] = String(value);
+    }
+  }
+  return out as Values;
+}
+
+/** The server's options from the command line (and a config file), or a usage error. */
+export function serveOptions(argv: string[]): MockServerOptions | 'help' {
+  let cli: Values;
+  try {
+    cli = parseArgs({ args: argv, strict: true, allowPositionals: false, options: OPTIONS }).values as Values;
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  if (values.help) {
+  if (cli.help) return 'help';
+  const values: Values = { ...(cli.config ? configValues(cli.config) : {}), ...cli };
+  const log = values.log ?? 'pretty';
+  if (log !== 'pretty' && log !== 'json') throw new UsageError(`--log must be pretty or json, got "${log}"`);
+  let catalog = {};
+  if (values.catalog) {
+    try {
+      catalog = parseCatalogFile(readText('catalog', values.catalog), values.catalog);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`--catalog ${(error as Error).message}`);
+    }
+  }
+  const options: MockServerOptions = {
+    ...catalog,
+    basePath: normalizeBasePath(values['base-path'] ?? '/api/v1'),
+    seed: integer('seed', values.seed, -(2 ** 31), 2 ** 32 - 1) ?? 0,
+    port: integer('port', values.port, 0, 65535) ?? 4010,
+    host: values.host ?? '127.0.0.1',
+    interval: integer('interval', values.interval, 0, 600_000) ?? 0,
+    partialImages: integer('partial-images', values['partial-images'], 0, 10) ?? 2,
+    log: values.quiet ? false : log,
+    cors: !values['no-cors'],
+  };
+  if (values['api-key']) options.apiKeys = values['api-key'];
+  const scenario = scenarioOption(values.scenario, values.latency);
+  if (scenario) options.scenario = scenario;
+  const credits = creditsOption(values.credits);
+  if (credits) options.credits = credits;
+  const rateLimit = rateLimitOption(values['rate-limit']);
+  if (rateLimit) options.rateLimit = rateLimit;
+  const maxBody = bytesOption(values['max-body']);
+  if (maxBody) options.maxBodyBytes = maxBody;
+  return options;
+}
+
+/** `serve`: starts the mock server and keeps it running until SIGINT or SIGTERM. */
+export async function serve(argv: string[]): Promise<MockServer | undefined> {
+  const options = serveOptions(argv);
+  if (options === 'help') {
     process.stdout.write(SERVE_HELP);
     return undefined;
   }
-  const server = await startMockServer({
-    basePath: normalizeBasePath(values['base-path'] ?? '/api/v1'),
-    seed: integer('seed', values.seed, -(2 ** 31), 2 ** 32 - 1) ?? 0,
-    ...(values['api-key'] ? { apiKeys: values['api-key'] } : {}),
-    scenario: scenarioOption(values.scenario, values.latency),
-    interval: integer('interval', values.interval, 0, 600_000) ?? 0,
-    partialImages: integer('partial-images', values['partial-images'], 0, 10) ?? 2,
-    credits: creditsOption(values.credits),
-    rateLimit: rateLimitOption(values['rate-limit']),
-    port: integer('port', values.port, 0, 65535) ?? 4010,
-    host: values.host ?? '127.0.0.1',
-  });
+  let server: MockServer;
+  try {
+    server = await startMockServer(options);
+  } catch (error) {
+    // A catalog model that breaks the contract is the user's input: one line, exit 2.
+    if (error instanceof Error && /catalog model/.test(error.message))
+      throw new UsageError(error.message.replace('[openrouter-images-mock] ', ''));
+    throw error;
+  }
   const stop = (signal: string) => {
     process.stdout.write(`openrouter-images-mock: ${signal}, closing\n`);
     server.close().then(
@@ -113,26 +243,4 @@ export async function serve(argv: string[]): Promise<RunningServer | undefined> 
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.stdout.write(`openrouter-images-mock listening at ${server.baseUrl}\n`);
   return server;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'base-path': { type: 'string' },
-      seed: { type: 'string' },
-      'api-key': { type: 'string', multiple: true },
-      scenario: { type: 'string' },
-      latency: { type: 'string' },
-      interval: { type: 'string' },
-      'partial-images': { type: 'string' },
-      credits: { type: 'string' },
-      'rate-limit': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

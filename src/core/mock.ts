@@ -62,6 +62,8 @@ export interface ImagesMockOptions extends CatalogOptions {
   onError?: (error: unknown) => void;
   /** How many requests the journal keeps (oldest dropped first); 0 keeps none. @default 1000 */
   journalLimit?: number;
+  /** Called with each request's journal entry once its answer's head is ready (for request logs). */
+  onAnswered?: (entry: RecordedRequest) => void;
 }
 
 /** The one resolver behind the MSW handlers and the standalone server. */
@@ -302,6 +304,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       const response = await answer(request, entry, override, inBase);
       entry.response ??= { status: response.status, contentType: response.headers.get('content-type') };
       entry.ms = Math.round((performance.now() - started) * 10) / 10;
+      options.onAnswered?.(entry);
       return response;
     },
   };
