@@ -19,6 +19,65 @@ export {
   scenarioFromPrefer,
 } from './scenarios/scenario.ts';
 
+/* Contract checks: recorded and live traffic, drift between documents */
+export { catalogFromJson } from './check/catalog-file.ts';
+export { type DocumentChange, diffDocuments } from './check/diff/diff.ts';
+export { type OpenApiDocument, parseOpenApi } from './check/diff/load.ts';
+export {
+  type RecordedExchange,
+  type ExchangeRequest,
+  type ExchangeResponse,
+  toExchangeRequest,
+  toExchangeResponse,
+} from './check/exchange.ts';
+export {
+  type ImagesContractMatcherOptions,
+  imagesContractMatchers,
+  type MatcherResult,
+} from './check/matchers.ts';
+export {
+  type ReadOptions,
+  type RecordingFormat,
+  type RecordingItem,
+  type RecordingSource,
+  readExchanges,
+} from './check/read.ts';
+export { redactHeaders, redactText } from './check/redact.ts';
+export { formatReport, type HumanReportOptions, type ReporterName } from './check/report/format.ts';
+export {
+  type CheckReport,
+  exitCodeOf,
+  type InputProblem,
+  type ReportedExchange,
+  type ReportSummary,
+  summarize,
+} from './check/report/report.ts';
+export {
+  type CheckOptions,
+  type CheckResult,
+  type CheckSide,
+  type CheckViolation,
+  type ExchangeCheckResult,
+  type OperationId,
+  type RequestCheckResult,
+  type ResponseCheckOptions,
+  validateExchange,
+  validateRequest,
+  validateResponse,
+} from './check/validate.ts';
+export {
+  type RecordingResult,
+  type ValidateRecordingOptions,
+  validateRecording,
+} from './check/validate-recording.ts';
+export { type CostEstimate, estimateCost } from './check/verify/cost.ts';
+export { isLocalUrl, runVerify, type VerifyOptions, type VerifyRun } from './check/verify/run.ts';
+export {
+  buildVerifySuite,
+  selectCases,
+  type VerifyCase,
+  type VerifySuiteOptions,
+} from './check/verify/suite.ts';
 /* The resolver behind every use: (Request) => Promise<Response> */
 export { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from './core/mock.ts';
 export { Accounts, type CreditsOptions, type RateLimitOptions } from './core/accounts.ts';

@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { DIFF_HELP, diff } from './diff.ts';
 import { SERVE_HELP, serve } from './serve.ts';
 import { UsageError } from './usage-error.ts';
+import { VALIDATE_HELP, validate } from './validate.ts';
+import { VERIFY_HELP, verify } from './verify.ts';
 
 const HELP = `Usage: openrouter-images-mock <command> [options]
 
 Commands:
   serve        start the mock server (see: openrouter-images-mock serve --help)
+  validate     check recorded exchanges (HAR, JSONL) against the contract
+  verify       send a generated suite to a live server and check every answer
+  diff         compare two versions of the OpenAPI document; exit 1 on breaking changes
 
 Options:
   -h, --help     show this help
@@ -26,6 +32,15 @@ async function main(argv: string[]): Promise<void> {
     case 'serve':
       await serve(rest);
       return;
+    case 'validate':
+      process.exitCode = await validate(rest);
+      return;
+    case 'verify':
+      process.exitCode = await verify(rest);
+      return;
+    case 'diff':
+      process.exitCode = await diff(rest);
+      return;
     case '-v':
     case '--version':
       process.stdout.write(`${version()}\n`);
@@ -34,7 +49,9 @@ async function main(argv: string[]): Promise<void> {
     case '-h':
     case '--help':
     case 'help':
-      process.stdout.write(command === undefined ? HELP : `${HELP}\n${SERVE_HELP}`);
+      process.stdout.write(
+        command === undefined ? HELP : [HELP, SERVE_HELP, VALIDATE_HELP, VERIFY_HELP, DIFF_HELP].join('\n'),
+      );
       return;
     default:
       throw new UsageError(`unknown command "${command}"; try --help`);

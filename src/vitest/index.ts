@@ -4,6 +4,7 @@ import {
   type ImagesMockHandle,
   type ImagesMockHandleOptions,
 } from '../testing/handle.ts';
+import { type ImagesContractMatcherOptions, imagesContractMatchers } from '../check/matchers.ts';
 import { type ImageRequestMatch, imagesMockMatchers } from './matchers.ts';
 
 /* Lifecycle in one line */
@@ -17,6 +18,7 @@ export { scenarios } from '../handlers/scenarios.ts';
 export type { ImagesMockHandle, ImagesMockHandleOptions, Override } from '../testing/handle.ts';
 export type { RecordedRequest } from '../core/journal.ts';
 export { imagesMockMatchers, type ImageRequestMatch } from './matchers.ts';
+export { imagesContractMatchers, type ImagesContractMatcherOptions } from '../check/matchers.ts';
 
 let extended = false;
 
@@ -35,6 +37,7 @@ let extended = false;
 export function useImagesMock(options: ImagesMockHandleOptions = {}): ImagesMockHandle {
   if (!extended) {
     expect.extend(imagesMockMatchers);
+    expect.extend(imagesContractMatchers);
     extended = true;
   }
   const handle = createImagesMockHandle(options);
@@ -51,5 +54,7 @@ declare module 'vitest' {
   interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> {
     /** The client sent a `POST /images` whose body contains these fields (partial, recursive). */
     toHaveReceivedImageRequest: (expected?: ImageRequestMatch) => R;
+    /** The answer (a fetch Response, a recorded response or an exchange) keeps the contract. */
+    toMatchImagesContract: (options?: ImagesContractMatcherOptions) => Promise<void>;
   }
 }

@@ -173,3 +173,15 @@ describe('strict mode (framework-free handle)', () => {
     expect(handle.reset()).toBeUndefined();
   });
 });
+
+describe('toMatchImagesContract through the vitest entry', () => {
+  it('is registered by useImagesMock and typed', async () => {
+    const response = await postImages({ model: GPT, prompt: 'contract' });
+    await expect(response).toMatchImagesContract();
+    const broken = new Response(JSON.stringify({ created: 'now', data: [] }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+    await expect(expect(broken).toMatchImagesContract()).rejects.toThrow(/created must be integer/);
+  });
+});

@@ -1,0 +1,523 @@
+import { openApiDocument } from '../contract/document.gen.ts';
+import { ImagesApiError } from '../contract/errors.ts';
+import type { ImageGenerationRequest, SchemaName } from '../contract/types.ts';
+import { validateErrorBody, validateRequestBody, validateSchema } from '../contract/validators.ts';
+import type { Violation } from '../contract/violations.ts';
+import { Catalog } from '../models/catalog.ts';
+import { type GenerationPlan, planGeneration } from '../models/plan.ts';
+import type { ExchangeRequest, ExchangeResponse, RecordedExchange } from './exchange.ts';
+import { parseSse } from './sse.ts';
+
+/** Which half of an exchange broke the contract. */
+export type CheckSide = 'request' | 'response';
+
+/** A violation located in an exchange: the side, and for SSE answers the event's index. */
+export interface CheckViolation extends Violation {
+  side: CheckSide;
+  /** Index of the SSE message the pointer is inside (0-based), for streamed answers. */
+  event?: number;
+}
+
+/** The outcome of a check: data, never an exception. */
+export interface CheckResult {
+  /** True when there is no violation. */
+  ok: boolean;
+  violations: CheckViolation[];
+  /** What was not checked and why, and request violations the recorded answer refused as documented. */
+  notes: string[];
+}
+
+/** The contract's operations, by `operationId`. */
+export type OperationId = 'createImages' | 'listImageModels' | 'listImageModelEndpoints';
+
+export interface RequestCheckResult extends CheckResult {
+  operation?: OperationId;
+  /**
+   * The answer the contract prescribes for this request when it refuses it (400 for schema and
+   * per-model rules, 404 for provider preferences nothing matches); undefined when it passes.
+   */
+  refusal?: { status: number; message: string };
+}
+
+export interface ExchangeCheckResult extends CheckResult {
+  operation?: OperationId;
+  /** Set when the exchange is not an operation of the contract (another API, another method). */
+  skipped?: string;
+}
+
+export interface CheckOptions {
+  /** Models whose rules apply to requests. @default the default catalog */
+  catalog?: Catalog;
+}
+
+export interface ResponseCheckOptions extends CheckOptions {
+  /** The request the response answers; enables the cross checks (n, stream, output format). */
+  request?: ExchangeRequest;
+  /** The operation answered, when there is no request to tell. @default 'createImages' */
+  operation?: OperationId;
+}
+
+type Operation = { responses: Record<string, unknown> };
+const paths = openApiDocument.paths as unknown as Record<string, Record<string, Operation>>;
+
+const ROUTES: { id: OperationId; method: string; template: string; pattern: RegExp }[] = [
+  { id: 'createImages', method: 'POST', template: '/images', pattern: /\/images\/?$/ },
+  { id: 'listImageModels', method: 'GET', template: '/images/models', pattern: /\/images\/models\/?$/ },
+  {
+    id: 'listImageModelEndpoints',
+    method: 'GET',
+    template: '/images/models/{author}/{slug}/endpoints',
+    pattern: /\/images\/models\/[^/]+\/[^/]+\/endpoints\/?$/,
+  },
+];
+
+const SUCCESS_SCHEMA: Record<OperationId, SchemaName> = {
+  createImages: 'ImageGenerationResponse',
+  listImageModels: 'ImageModelsListResponse',
+  listImageModelEndpoints: 'ImageModelEndpointsResponse',
+};
+
+/** The operation a method and URL address; matched on the path's end, so any base path works. */
+export function operationOf(method: string, url: string): OperationId | undefined {
+  let pathname: string;
+  try {
+    pathname = new URL(url, 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+  // The models routes also end in a segment the images route could take: test the longest first.
+  for (const route of [...ROUTES].reverse()) {
+    if (route.pattern.test(pathname)) return route.method === method.toUpperCase() ? route.id : undefined;
+  }
+  return undefined;
+}
+
+/** The statuses the document lists for an operation. */
+export function documentedStatuses(operation: OperationId): number[] {
+  const route = ROUTES.find((r) => r.id === operation);
+  const op = route ? paths[route.template]?.[route.method.toLowerCase()] : undefined;
+  return Object.keys(op?.responses ?? {}).map(Number);
+}
+
+let defaultCatalog: Catalog | undefined;
+const NO_LIMITS = {
+  maxPixelsPerImage: Number.POSITIVE_INFINITY,
+  maxPixelsPerResponse: Number.POSITIVE_INFINITY,
+};
+
+const on = (side: CheckSide, violations: readonly Violation[], event?: number): CheckViolation[] =>
+  violations.map((v) => (event === undefined ? { ...v, side } : { ...v, side, event }));
+
+const result = <T extends CheckResult>(
+  violations: CheckViolation[],
+  notes: string[],
+  extra: Omit<T, keyof CheckResult>,
+) => ({ ok: violations.length === 0, violations, notes, ...extra }) as T;
+
+interface RequestAnalysis {
+  result: RequestCheckResult;
+  plan?: GenerationPlan;
+  body?: ImageGenerationRequest;
+}
+
+function analyzeRequest(request: ExchangeRequest, options: CheckOptions): RequestAnalysis {
+  const operation = operationOf(request.method, request.url);
+  const notes: string[] = [];
+  if (operation !== 'createImages') {
+    return { result: result<RequestCheckResult>([], notes, operation ? { operation } : {}) };
+  }
+  const refuse = (violations: Violation[], status = 400) =>
+    ({
+      result: result<RequestCheckResult>(on('request', violations), notes, {
+        operation,
+        refusal: { status, message: violations.map((v) => v.message).join('; ') },
+      }),
+    }) satisfies RequestAnalysis;
+
+  if (request.body === undefined) {
+    notes.push('request body not recorded: request not checked');
+    return { result: result<RequestCheckResult>([], notes, { operation }) };
+  }
+  let body = request.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return refuse([{ pointer: '', rule: 'json', message: `body is not valid JSON: ${detail}` }]);
+    }
+  }
+  const schema = validateRequestBody(body);
+  if (schema.length > 0) return refuse(schema);
+
+  const typed = body as ImageGenerationRequest;
+  defaultCatalog ??= new Catalog();
+  const catalog = options.catalog ?? defaultCatalog;
+  if (!catalog.get(typed.model)) {
+    notes.push(`model ${typed.model} is not in the catalog: its per-model rules were not checked`);
+    return { result: result<RequestCheckResult>([], notes, { operation }), body: typed };
+  }
+  try {
+    const plan = planGeneration(typed, catalog, NO_LIMITS, 0);
+    return { result: result<RequestCheckResult>([], notes, { operation }), plan, body: typed };
+  } catch (error) {
+    if (!(error instanceof ImagesApiError)) throw error;
+    const listed = error.metadata?.violations as Violation[] | undefined;
+    const param = typeof error.metadata?.param === 'string' ? error.metadata.param : '';
+    const violations = listed?.length
+      ? listed
+      : [
+          {
+            pointer: param ? `/${param}` : '',
+            rule: error.status === 404 ? 'provider-match' : 'model-rule',
+            message: error.message,
+          },
+        ];
+    return { ...refuse(violations, error.status), body: typed };
+  }
+}
+
+/**
+ * Checks a recorded request against the contract: the body's schema, then the per-model rules of
+ * the catalog (which `n`, formats, references, sizes the model takes). Never throws for bad input.
+ *
+ * Credentials are not checked: recordings routinely strip them (browsers' sanitized HAR export,
+ * our own recorder), so a missing `Authorization` says nothing about the client.
+ *
+ * @example
+ * const { ok, violations } = validateRequest({ method: 'POST', url: 'https://openrouter.ai/api/v1/images', headers: {}, body: { model: 'openai/gpt-image-1', prompt: 'x', n: 11 } });
+ * // ok === false; violations[0] → { side: 'request', pointer: '/n', rule: 'maximum', message: 'n must be <= 10', … }
+ */
+export function validateRequest(request: ExchangeRequest, options: CheckOptions = {}): RequestCheckResult {
+  return analyzeRequest(request, options).result;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const MAGIC: Record<string, (head: string) => boolean> = {
+  'image/png': (h) => h.startsWith('\x89PNG\r\n\x1a\n'),
+  'image/jpeg': (h) => h.startsWith('\xff\xd8\xff'),
+  'image/webp': (h) => h.startsWith('RIFF') && h.slice(8, 12) === 'WEBP',
+  'image/svg+xml': (h) => /^(?:\xef\xbb\xbf)?\s*</.test(h),
+};
+
+/** Whether `b64_json` is base64 and its bytes are the format `media_type` names. */
+function checkImage(b64: unknown, mediaType: unknown, pointer: string): Violation[] {
+  if (typeof b64 !== 'string') return [];
+  if (b64.length % 4 !== 0 || !BASE64.test(b64)) {
+    return [
+      { pointer, rule: 'base64', message: `${pointer.slice(1).replaceAll('/', '.')} is not valid base64` },
+    ];
+  }
+  if (typeof mediaType !== 'string' || !MAGIC[mediaType]) return [];
+  const head = atob(b64.slice(0, 24));
+  if (MAGIC[mediaType](head)) return [];
+  const actual = Object.keys(MAGIC).find((type) => MAGIC[type]?.(head)) ?? 'unknown bytes';
+  return [
+    {
+      pointer,
+      rule: 'media-type-matches-bytes',
+      message: `the image bytes are ${actual}, not the ${mediaType} that media_type says`,
+      expected: mediaType,
+      actual,
+    },
+  ];
+}
+
+function parseJsonBody(body: unknown): { value?: unknown; violation?: Violation } {
+  if (typeof body !== 'string') return { value: body };
+  try {
+    return { value: JSON.parse(body) };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const preview = body.length > 80 ? `${body.slice(0, 80)}…` : body;
+    return {
+      violation: { pointer: '', rule: 'json', message: `body is not JSON: ${detail}`, actual: preview },
+    };
+  }
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+};
+
+function checkStream(text: string, plan: GenerationPlan | undefined, notes: string[]): CheckViolation[] {
+  const out: CheckViolation[] = [];
+  const { messages, problems } = parseSse(text);
+  for (const problem of problems)
+    out.push({ side: 'response', pointer: '', rule: 'sse-framing', message: problem });
+  let done = -1;
+  let completed = 0;
+  let failed = false;
+  for (const message of messages) {
+    if (done >= 0) {
+      out.push({
+        side: 'response',
+        pointer: '',
+        rule: 'done-last',
+        message: 'an event follows data: [DONE]',
+        event: message.index,
+      });
+      break;
+    }
+    if (message.data === '[DONE]') {
+      done = message.index;
+      continue;
+    }
+    let event: unknown;
+    try {
+      event = JSON.parse(message.data);
+    } catch {
+      out.push({
+        side: 'response',
+        pointer: '',
+        rule: 'json',
+        message: 'the data of an event is not JSON',
+        actual: message.data.length > 80 ? `${message.data.slice(0, 80)}…` : message.data,
+        event: message.index,
+      });
+      continue;
+    }
+    const violations = validateSchema('ImageStreamEvent', event);
+    out.push(...on('response', violations, message.index));
+    if (violations.length > 0) continue;
+    const typed = event as { type: string; b64_json?: string; media_type?: string };
+    if (typed.type === 'error') failed = true;
+    if (typed.type === 'image_generation.completed') {
+      completed++;
+      out.push(...on('response', checkImage(typed.b64_json, typed.media_type, '/b64_json'), message.index));
+      if (plan && typed.media_type && typed.media_type !== MEDIA_TYPES[plan.format]) {
+        out.push({
+          side: 'response',
+          pointer: '/media_type',
+          rule: 'output-format',
+          message: `media_type is ${typed.media_type}, but the request asked for ${plan.format}`,
+          expected: MEDIA_TYPES[plan.format],
+          actual: typed.media_type,
+          event: message.index,
+        });
+      }
+    }
+  }
+  if (done < 0) {
+    out.push({
+      side: 'response',
+      pointer: '',
+      rule: 'done-sentinel',
+      message: 'the stream does not end with data: [DONE]',
+    });
+  }
+  if (completed === 0 && !failed) {
+    out.push({
+      side: 'response',
+      pointer: '',
+      rule: 'completed-event',
+      message: 'the stream has no image_generation.completed event and no error event',
+    });
+  }
+  if (plan && completed > plan.n) {
+    out.push({
+      side: 'response',
+      pointer: '',
+      rule: 'n-upper-bound',
+      message: `the stream completes ${completed} images, more than n=${plan.n}`,
+      expected: plan.n,
+      actual: completed,
+    });
+  }
+  if (messages.length === 0) notes.push('the stream has no events');
+  return out;
+}
+
+function checkImagesSuccess(
+  response: ExchangeResponse,
+  analysis: RequestAnalysis | undefined,
+  notes: string[],
+): CheckViolation[] {
+  const contentType = response.headers['content-type'] ?? '';
+  const plan = analysis?.plan;
+  const asked = analysis?.body;
+  const out: CheckViolation[] = [];
+  if (/^text\/event-stream\b/i.test(contentType)) {
+    if (asked && asked.stream !== true) {
+      out.push({
+        side: 'response',
+        pointer: '',
+        rule: 'stream-unrequested',
+        message: 'the answer is an SSE stream, but the request did not ask for stream: true',
+      });
+    }
+    if (typeof response.body !== 'string') {
+      out.push({
+        side: 'response',
+        pointer: '',
+        rule: 'sse',
+        message: 'a text/event-stream answer must be SSE text',
+      });
+      return out;
+    }
+    return [...out, ...checkStream(response.body, plan, notes)];
+  }
+  if (plan?.stream) {
+    out.push({
+      side: 'response',
+      pointer: '',
+      rule: 'stream-expected',
+      message: `the request asked to stream and ${plan.model.id} streams, but the answer is not text/event-stream`,
+      expected: 'text/event-stream',
+      actual: contentType || undefined,
+    });
+  }
+  const parsed = parseJsonBody(response.body);
+  if (parsed.violation) return [...out, ...on('response', [parsed.violation])];
+  const violations = validateSchema('ImageGenerationResponse', parsed.value);
+  out.push(...on('response', violations));
+  if (violations.length > 0) return out;
+  const body = parsed.value as { data: { b64_json: string; media_type?: string }[] };
+  body.data.forEach((image, i) => {
+    out.push(...on('response', checkImage(image.b64_json, image.media_type, `/data/${i}/b64_json`)));
+    if (plan && image.media_type && image.media_type !== MEDIA_TYPES[plan.format]) {
+      out.push({
+        side: 'response',
+        pointer: `/data/${i}/media_type`,
+        rule: 'output-format',
+        message: `data[${i}].media_type is ${image.media_type}, but the request asked for ${plan.format}`,
+        expected: MEDIA_TYPES[plan.format],
+        actual: image.media_type,
+      });
+    }
+  });
+  const n = asked ? (asked.n ?? 1) : undefined;
+  if (n !== undefined && body.data.length > n) {
+    out.push({
+      side: 'response',
+      pointer: '/data',
+      rule: 'n-upper-bound',
+      message: `data has ${body.data.length} images, more than n=${n}`,
+      expected: n,
+      actual: body.data.length,
+    });
+  }
+  return out;
+}
+
+function analyzeResponse(
+  response: ExchangeResponse,
+  operation: OperationId,
+  analysis: RequestAnalysis | undefined,
+): CheckResult {
+  const notes: string[] = [];
+  const out: CheckViolation[] = [];
+  const documented = documentedStatuses(operation);
+  if (!documented.includes(response.status)) {
+    out.push({
+      side: 'response',
+      pointer: '',
+      rule: 'documented-status',
+      message: `status ${response.status} is not documented for this operation`,
+      expected: documented,
+      actual: response.status,
+    });
+  }
+  if (response.body === undefined) {
+    notes.push('response body not recorded: only the status was checked');
+    return result(out, notes, {});
+  }
+  if (response.status >= 200 && response.status < 300) {
+    if (operation === 'createImages') out.push(...checkImagesSuccess(response, analysis, notes));
+    else {
+      const parsed = parseJsonBody(response.body);
+      if (parsed.violation) out.push(...on('response', [parsed.violation]));
+      else out.push(...on('response', validateSchema(SUCCESS_SCHEMA[operation], parsed.value)));
+    }
+    return result(out, notes, {});
+  }
+  const parsed = parseJsonBody(response.body);
+  if (parsed.violation) {
+    out.push(...on('response', [{ ...parsed.violation, message: `error ${parsed.violation.message}` }]));
+    return result(out, notes, {});
+  }
+  const violations = validateErrorBody(parsed.value);
+  out.push(...on('response', violations));
+  const code = (parsed.value as { error?: { code?: unknown } })?.error?.code;
+  if (violations.length === 0 && code !== response.status) {
+    out.push({
+      side: 'response',
+      pointer: '/error/code',
+      rule: 'code-matches-status',
+      message: `error.code must repeat the HTTP status ${response.status}`,
+      expected: response.status,
+      actual: code,
+    });
+  }
+  return result(out, notes, {});
+}
+
+/**
+ * Checks a recorded response: the status is one the document lists, a JSON answer matches its
+ * schema, an SSE answer is checked event by event (and must end with `[DONE]`), an error body has
+ * the service's shape with `error.code` equal to the status. With `request`, also the cross checks:
+ * no more images than `n`, a stream only when asked for, `media_type` as the requested format.
+ *
+ * @example
+ * const { ok, violations } = validateResponse({ status: 400, headers: {}, body: { error: { code: '400', message: 'x' } } });
+ * // violations[0] → { side: 'response', pointer: '/error/code', rule: 'type', … }
+ */
+export function validateResponse(
+  response: ExchangeResponse,
+  options: ResponseCheckOptions = {},
+): CheckResult {
+  const analysis = options.request ? analyzeRequest(options.request, options) : undefined;
+  const operation = analysis?.result.operation ?? options.operation ?? 'createImages';
+  return analyzeResponse(response, operation, analysis);
+}
+
+/**
+ * Checks one exchange, request and response.
+ *
+ * A request the contract refuses is a violation only when the recorded answer was not the
+ * refusal the contract prescribes: a 400 (or, for provider preferences, 404) answer to a bad
+ * request is the contract working, and is listed in `notes` instead.
+ *
+ * @example
+ * for await (const item of readExchanges(source)) {
+ *   if ('exchange' in item) console.log(validateExchange(item.exchange).violations);
+ * }
+ */
+export function validateExchange(
+  exchange: RecordedExchange,
+  options: CheckOptions = {},
+): ExchangeCheckResult {
+  const operation = operationOf(exchange.request.method, exchange.request.url);
+  if (!operation) {
+    return {
+      ok: true,
+      violations: [],
+      notes: [],
+      skipped: `${exchange.request.method} ${pathOf(exchange.request.url)} is not an operation of the contract`,
+    };
+  }
+  const analysis = analyzeRequest(exchange.request, options);
+  const response = analyzeResponse(exchange.response, operation, analysis);
+  const notes = [...analysis.result.notes, ...response.notes];
+  let requestViolations = analysis.result.violations;
+  const refusal = analysis.result.refusal;
+  if (refusal && exchange.response.status === refusal.status) {
+    notes.push(
+      `the request breaks the contract (${refusal.message}) and was refused with ${refusal.status}, as documented`,
+    );
+    requestViolations = [];
+  }
+  const violations = [...requestViolations, ...response.violations];
+  return { ok: violations.length === 0, violations, notes, operation };
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url, 'http://localhost').pathname;
+  } catch {
+    return url;
+  }
+}
