@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImagesApiError } from '../contract/errors.ts';
 import { parseCatalogFile } from '../models/catalog-file.ts';
@@ -35,6 +36,10 @@ Options:
   --log <format>        one line per request: pretty or json            (default pretty)
   --quiet               no request log
   --no-cors             do not answer CORS preflights
+  --proxy <url>         forward every request to this upstream (e.g. https://openrouter.ai/api/v1),
+                        checking each exchange against the contract; violations go to the log
+  --record <file.har>   record every exchange (proxied or mocked) as HAR 1.2, keys redacted
+  --replay <file>       answer from a recording (HAR or JSONL) instead of the mock
   --config <file>       a JSON file with any of these options, by long name ({"port": 4010, …});
                         options on the command line win
   -h, --help            show this help
@@ -60,6 +65,9 @@ const OPTIONS = {
   log: { type: 'string' },
   quiet: { type: 'boolean' },
   'no-cors': { type: 'boolean' },
+  proxy: { type: 'string' },
+  record: { type: 'string' },
+  replay: { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -212,6 +220,31 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
   if (rateLimit) options.rateLimit = rateLimit;
   const maxBody = bytesOption(values['max-body']);
   if (maxBody) options.maxBodyBytes = maxBody;
+  if (values.proxy && values.replay) throw new UsageError('--proxy and --replay cannot be combined');
+  if (values.proxy) {
+    let url: URL | undefined;
+    try {
+      url = new URL(values.proxy);
+    } catch {}
+    if (!url || !/^https?:$/.test(url.protocol))
+      throw new UsageError(`--proxy must be an http(s) URL, got "${values.proxy}"`);
+    options.proxy = url.href.replace(/\/+$/, '');
+  }
+  if (values.replay) {
+    try {
+      accessSync(values.replay, constants.R_OK);
+    } catch (error) {
+      throw new UsageError(
+        `--replay ${values.replay}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+    options.replay = values.replay;
+  }
+  if (values.record) {
+    const dir = dirname(resolve(values.record));
+    if (!existsSync(dir)) throw new UsageError(`--record ${values.record}: the folder ${dir} does not exist`);
+    options.record = values.record;
+  }
   return options;
 }
 

@@ -31,6 +31,8 @@ export interface RecordedRequest {
   };
   /** Milliseconds from arrival to the answer's head. */
   ms?: number;
+  /** Proxy mode: whether the upstream's answer keeps the contract. */
+  responseVerdict?: { valid: boolean; violations: Violation[] };
 }
 
 /** `Bearer sk-or-v1-…abcd`: enough to tell keys apart, never enough to use one. */
@@ -53,19 +55,22 @@ export class Journal {
 
   /** Starts an entry; the caller fills in the rest as the answer takes shape. */
   open(request: Request, path: string): RecordedRequest {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of request.headers) {
-      headers[name] = name === 'authorization' ? redactAuthorization(value) : value;
-    }
-    const entry: RecordedRequest = {
-      id: this.#next++,
-      time: new Date().toISOString(),
+    return this.add({
       method: request.method,
       url: request.url,
       path,
-      headers,
+      headers: Object.fromEntries(request.headers),
       verdict: { valid: true, violations: [] },
-    };
+    });
+  }
+
+  /** Adds a finished entry (a proxied exchange, say); the key in its headers is redacted here. */
+  add(fields: Omit<RecordedRequest, 'id' | 'time'>): RecordedRequest {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(fields.headers)) {
+      headers[name] = name === 'authorization' ? redactAuthorization(value) : value;
+    }
+    const entry: RecordedRequest = { id: this.#next++, time: new Date().toISOString(), ...fields, headers };
     if (this.#limit > 0) {
       this.#entries.push(entry);
       if (this.#entries.length > this.#limit) this.#entries.shift();

@@ -1,8 +1,18 @@
+import { createReadStream } from 'node:fs';
+import type { RecordedExchange } from '../check/exchange.ts';
+import { readExchanges } from '../check/read.ts';
+import { redactText } from '../check/redact.ts';
+import { validateExchange } from '../check/validate.ts';
 import { createImagesMock, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
 import { DroppedConnection } from '../core/stream.ts';
 import { withCors } from './cors.ts';
+import { HarWriter } from './har-writer.ts';
 import { withInspection } from './inspection.ts';
 import { type ListenOptions, listen, type RunningServer } from './listen.ts';
+import type { FetchHandler } from './node-adapter.ts';
+import { createProxyHandler } from './proxy.ts';
+import { type ExchangeListener, withRecording } from './recording.ts';
+import { createReplayHandler } from './replay.ts';
 import { formatRequestLine, type LogFormat } from './request-log.ts';
 import { packageVersion } from './version.ts';
 
@@ -15,6 +25,17 @@ export interface MockServerOptions extends Omit<ImagesMockOptions, 'baseUrl'>, L
   log?: LogFormat | false;
   /** Where log lines go. @default process.stdout */
   logLine?: (line: string) => void;
+  /**
+   * Forward every request to this upstream (e.g. `https://openrouter.ai/api/v1`) instead of
+   * answering from the mock; each exchange is checked against the contract and violations logged.
+   */
+  proxy?: string;
+  /** Record every exchange (proxied or mocked) to this HAR 1.2 file, credentials redacted. */
+  record?: string;
+  /** Answer from the exchanges recorded in this HAR or JSONL file instead of the mock. */
+  replay?: string;
+  /** Called with each exchange once complete, and how it fares against the contract (proxy, replay). */
+  onExchange?: (exchange: RecordedExchange, violations: string[]) => void;
 }
 
 export interface MockServer extends RunningServer {
@@ -49,8 +70,53 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       options.onAnswered?.(entry);
     },
   });
-  const api = options.cors === false ? mock.handle : withCors(mock.handle);
-  const handler = withInspection(api, mock, packageVersion());
+  const version = packageVersion();
+  let source: FetchHandler = mock.handle;
+  if (options.replay) source = await replayHandler(options.replay, basePath);
+  if (options.proxy) source = createProxyHandler(options.proxy, basePath);
+  const har = options.record ? new HarWriter(options.record, version) : undefined;
+  if (har || options.proxy || options.replay || options.onExchange) {
+    const check: ExchangeListener = (exchange, started, ms) => {
+      har?.add(exchange, started, ms);
+      // The mock's own answers are checked as they are made; an upstream's are checked here.
+      const external = Boolean(options.proxy || options.replay);
+      const found = external ? validateExchange(exchange).violations : [];
+      const violations = found.map((v) => `${v.side} ${v.pointer || '/'} [${v.rule}] ${v.message}`);
+      if (external) {
+        const { request, response } = exchange;
+        const error = (response.body as { error?: { message?: unknown } } | undefined)?.error?.message;
+        const requestSide = found.filter((v) => v.side === 'request');
+        const responseSide = found.filter((v) => v.side === 'response');
+        const entry = mock.journal.add({
+          method: request.method,
+          url: request.url,
+          path: new URL(request.url).pathname.slice(basePath.length) || '/',
+          headers: request.headers,
+          ...(request.body === undefined ? {} : { body: request.body }),
+          verdict: { valid: requestSide.length === 0, violations: requestSide },
+          responseVerdict: { valid: responseSide.length === 0, violations: responseSide },
+          response: {
+            status: response.status,
+            contentType: response.headers['content-type'] ?? null,
+            ...(typeof error === 'string' ? { error } : {}),
+          },
+          ms,
+        });
+        if (log) logLine(formatRequestLine(entry, log));
+      }
+      if (violations.length > 0 && log) {
+        logLine(
+          redactText(
+            `contract: ${exchange.request.method} ${new URL(exchange.request.url).pathname} → ${exchange.response.status}: ${violations.join('; ')}`,
+          ),
+        );
+      }
+      options.onExchange?.(exchange, violations);
+    };
+    source = withRecording(source, check);
+  }
+  const api = options.cors === false ? source : withCors(source);
+  const handler = withInspection(api, mock, version);
   // A dropped connection is a scenario the user asked for, not a failure to report.
   const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
   const server = await listen(handler, {
@@ -59,5 +125,28 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       if (!(error instanceof DroppedConnection)) onError(error);
     },
   });
-  return Object.assign(server, { baseUrl: `${server.url}${basePath}`, mock });
+  const close = server.close.bind(server);
+  return Object.assign(server, {
+    baseUrl: `${server.url}${basePath}`,
+    mock,
+    close: async () => {
+      await close();
+      har?.close();
+    },
+  });
+}
+
+/** A handler answering from a recording; throws a one-line error when the file cannot be used. */
+async function replayHandler(path: string, basePath: string): Promise<FetchHandler> {
+  const exchanges: RecordedExchange[] = [];
+  for await (const item of readExchanges(createReadStream(path))) {
+    if ('exchange' in item) exchanges.push(item.exchange);
+    else if ('problem' in item && item.fatal)
+      throw new Error(`[openrouter-images-mock] --replay ${path}: ${item.problem}`);
+  }
+  const first = exchanges[0];
+  if (!first) throw new Error(`[openrouter-images-mock] --replay ${path}: no exchanges to replay`);
+  // The recorded base path is the one of the images API's routes in the recording.
+  const recordedBase = new URL(first.request.url).pathname.replace(/\/images(?:\/.*)?$/, '');
+  return createReplayHandler(exchanges, new URL(recordedBase, first.request.url).href, basePath);
 }

@@ -1,0 +1,87 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { RecordedExchange } from '../check/exchange.ts';
+import { redactHeaders } from '../check/redact.ts';
+
+const isText = (contentType: string | undefined) =>
+  !contentType || /^(?:text\/|application\/(?:[\w.+-]*\+)?json)/i.test(contentType);
+
+function harHeaders(headers: Record<string, string>) {
+  return Object.entries(redactHeaders(headers)).map(([name, value]) => ({ name, value }));
+}
+
+function bodyText(body: unknown): string {
+  return typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+}
+
+/** One exchange as a HAR 1.2 entry, credentials redacted. */
+export function toHarEntry(exchange: RecordedExchange, started: Date, ms: number) {
+  const { request, response } = exchange;
+  const requestType = request.headers['content-type'];
+  const responseType = response.headers['content-type'] ?? 'application/octet-stream';
+  const requestText = bodyText(request.body);
+  const responseText = bodyText(response.body);
+  const url = new URL(request.url);
+  return {
+    startedDateTime: started.toISOString(),
+    time: ms,
+    request: {
+      method: request.method,
+      url: request.url,
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: harHeaders(request.headers),
+      queryString: [...url.searchParams].map(([name, value]) => ({ name, value })),
+      ...(request.body === undefined
+        ? {}
+        : { postData: { mimeType: requestType ?? 'application/json', text: requestText } }),
+      headersSize: -1,
+      bodySize: requestText.length,
+    },
+    response: {
+      status: response.status,
+      statusText: '',
+      httpVersion: 'HTTP/1.1',
+      cookies: [],
+      headers: harHeaders(response.headers),
+      content: {
+        size: responseText.length,
+        mimeType: responseType,
+        ...(isText(responseType) ? { text: responseText } : {}),
+      },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: responseText.length,
+    },
+    cache: {},
+    timings: { send: 0, wait: ms, receive: 0 },
+  };
+}
+
+/**
+ * Writes a HAR 1.2 file entry by entry, so memory stays flat however long the recording runs.
+ * The file is valid once `close()` has written the closing brackets.
+ */
+export class HarWriter {
+  readonly #fd: number;
+  #entries = 0;
+  #closed = false;
+
+  constructor(path: string, version: string) {
+    this.#fd = openSync(path, 'w');
+    const creator = JSON.stringify({ name: 'openrouter-images-mock', version });
+    writeSync(this.#fd, `{"log":{"version":"1.2","creator":${creator},"entries":[\n`);
+  }
+
+  add(exchange: RecordedExchange, started: Date, ms: number): void {
+    if (this.#closed) return;
+    const entry = JSON.stringify(toHarEntry(exchange, started, ms));
+    writeSync(this.#fd, `${this.#entries++ === 0 ? '' : ',\n'}${entry}`);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    writeSync(this.#fd, '\n]}}\n');
+    closeSync(this.#fd);
+  }
+}

@@ -1,0 +1,74 @@
+import type { RecordedExchange } from '../check/exchange.ts';
+import { ImagesApiError } from '../contract/errors.ts';
+import type { FetchHandler } from './node-adapter.ts';
+
+/** JSON with sorted keys, so two equal bodies give the same text whatever their key order. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? '';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+const pathOf = (url: string) => {
+  const { pathname, search } = new URL(url);
+  return `${pathname}${search}`;
+};
+
+/**
+ * Answers from recorded exchanges: a request gets the recorded answer of the exchange with the
+ * same method, path (after the base path) and body; repeated requests get the recordings in
+ * order, starting over after the last. Anything unrecorded gets 404 saying so.
+ */
+export function createReplayHandler(
+  exchanges: RecordedExchange[],
+  recordedBase: string,
+  basePath: string,
+): FetchHandler {
+  const queues = new Map<string, RecordedExchange[]>();
+  const keyOf = (method: string, path: string, body: unknown) =>
+    `${method.toUpperCase()} ${path} ${canonical(body ?? null)}`;
+  const recordedPath = new URL(recordedBase).pathname.replace(/\/+$/, '');
+  for (const exchange of exchanges) {
+    const path = pathOf(exchange.request.url);
+    if (!path.startsWith(recordedPath)) continue;
+    const key = keyOf(exchange.request.method, path.slice(recordedPath.length), exchange.request.body);
+    queues.set(key, [...(queues.get(key) ?? []), exchange]);
+  }
+  const served = new Map<string, number>();
+  return async (request) => {
+    const path = pathOf(request.url);
+    if (!path.startsWith(basePath)) throw new ImagesApiError(404, 'Not Found');
+    const text = request.body ? await request.text() : '';
+    let body: unknown = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = text;
+    }
+    const key = keyOf(request.method, path.slice(basePath.length), body);
+    const queue = queues.get(key);
+    if (!queue) {
+      return new ImagesApiError(
+        404,
+        `openrouter-images-mock replay: no recorded exchange for ${request.method} ${path} with this body`,
+      ).toResponse();
+    }
+    const index = served.get(key) ?? 0;
+    served.set(key, index + 1);
+    const { response } = queue[index % queue.length] as RecordedExchange;
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+    headers.delete('transfer-encoding');
+    const payload =
+      response.body === undefined
+        ? null
+        : typeof response.body === 'string'
+          ? response.body
+          : JSON.stringify(response.body);
+    return new Response(payload, { status: response.status, headers });
+  };
+}
