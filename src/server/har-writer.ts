@@ -85,3 +85,31 @@ export class HarWriter {
     closeSync(this.#fd);
   }
 }
+
+/** Writes JSONL exchanges (`{request, response}` per line), credentials redacted: for `validate`. */
+export class JsonlWriter {
+  readonly #fd: number;
+  #closed = false;
+
+  constructor(path: string) {
+    this.#fd = openSync(path, 'w');
+  }
+
+  add(exchange: RecordedExchange): void {
+    if (this.#closed) return;
+    const request = { ...exchange.request, headers: redactHeaders(exchange.request.headers) };
+    const response = { ...exchange.response, headers: redactHeaders(exchange.response.headers) };
+    writeSync(this.#fd, `${JSON.stringify({ request, response })}\n`);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    closeSync(this.#fd);
+  }
+}
+
+/** A recorder for `path`: JSONL when it ends in `.jsonl`, HAR 1.2 otherwise. */
+export function recorderFor(path: string, version: string): HarWriter | JsonlWriter {
+  return path.endsWith('.jsonl') ? new JsonlWriter(path) : new HarWriter(path, version);
+}

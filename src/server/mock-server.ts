@@ -6,7 +6,7 @@ import { validateExchange } from '../check/validate.ts';
 import { createImagesMock, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
 import { DroppedConnection } from '../core/stream.ts';
 import { withCors } from './cors.ts';
-import { HarWriter } from './har-writer.ts';
+import { recorderFor } from './har-writer.ts';
 import { withInspection } from './inspection.ts';
 import { type ListenOptions, listen, type RunningServer } from './listen.ts';
 import type { FetchHandler } from './node-adapter.ts';
@@ -30,7 +30,7 @@ export interface MockServerOptions extends Omit<ImagesMockOptions, 'baseUrl'>, L
    * answering from the mock; each exchange is checked against the contract and violations logged.
    */
   proxy?: string;
-  /** Record every exchange (proxied or mocked) to this HAR 1.2 file, credentials redacted. */
+  /** Record every exchange (proxied or mocked) to this file, credentials redacted: HAR 1.2, or JSONL for `.jsonl`. */
   record?: string;
   /** Answer from the exchanges recorded in this HAR or JSONL file instead of the mock. */
   replay?: string;
@@ -74,7 +74,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let source: FetchHandler = mock.handle;
   if (options.replay) source = await replayHandler(options.replay, basePath);
   if (options.proxy) source = createProxyHandler(options.proxy, basePath);
-  const har = options.record ? new HarWriter(options.record, version) : undefined;
+  const har = options.record ? recorderFor(options.record, version) : undefined;
   if (har || options.proxy || options.replay || options.onExchange) {
     const check: ExchangeListener = (exchange, started, ms) => {
       har?.add(exchange, started, ms);

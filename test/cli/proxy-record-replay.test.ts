@@ -147,6 +147,27 @@ describe('serve --record with the mock, then --replay', () => {
     }
   });
 
+  it('records JSONL when the file name ends in .jsonl, and replays it', async () => {
+    const jsonl = join(dir, 'mock.jsonl');
+    const recording = await startServe(['--record', jsonl, '--quiet']);
+    const body = { model: 'recraft/recraft-v3-svg', prompt: 'lines' };
+    const recorded = await (await post(recording.baseUrl, body)).json();
+    await recording.stop();
+    const lines = readFileSync(jsonl, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      request: { method: 'POST', body },
+      response: { status: 200 },
+    });
+    expect(lines[0]).not.toContain(KEY);
+    const replaying = await startServe(['--replay', jsonl, '--quiet']);
+    try {
+      expect(await (await post(replaying.baseUrl, body)).json()).toEqual(recorded);
+    } finally {
+      await replaying.stop();
+    }
+  });
+
   it.each([
     [['serve', '--replay', '/nonexistent.har'], '--replay /nonexistent.har: ENOENT'],
     [['serve', '--proxy', 'ftp://x'], '--proxy must be an http(s) URL'],
