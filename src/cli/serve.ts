@@ -38,7 +38,8 @@ Options:
   --no-cors             do not answer CORS preflights
   --proxy <url>         forward every request to this upstream (e.g. https://openrouter.ai/api/v1),
                         checking each exchange against the contract; violations go to the log
-  --record <file.har>   record every exchange (proxied or mocked) as HAR 1.2, keys redacted
+  --record <file>       record every exchange (proxied or mocked), keys redacted: HAR 1.2, or JSONL
+                        when the name ends in .jsonl
   --replay <file>       answer from a recording (HAR or JSONL) instead of the mock
   --config <file>       a JSON file with any of these options, by long name ({"port": 4010, …});
                         options on the command line win

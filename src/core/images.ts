@@ -1,33 +1,106 @@
 import { MEDIA_TYPES } from '../contract/enums.ts';
 import { ImagesApiError } from '../contract/errors.ts';
 import type { GenerationPlan } from '../models/plan.ts';
+import { loadEncoder } from '../synth/codecs.ts';
+import { DEFAULT_JPEG_QUALITY, synthesizeJpeg } from '../synth/jpeg.ts';
+import type { ImageSpec, Stage } from '../synth/label.ts';
 import { synthesizePng } from '../synth/png.ts';
 import { synthesizeSvg } from '../synth/svg.ts';
+import { synthesizeWebp } from '../synth/webp.ts';
 
-/** One synthesized image: its bytes and the media type the answer reports. */
+/** One synthesized image: its bytes (shared, read-only) and the media type the answer reports. */
 export interface SynthesizedImage {
   bytes: Uint8Array;
   mediaType: string;
 }
 
-/** Formats this version synthesizes; others are refused honestly rather than mislabelled. */
-const SYNTHESIZED = new Set(['png', 'svg']);
+export type { Stage } from '../synth/label.ts';
 
-/** Throws a 400 naming the gap when the plan asks for a format the mock cannot encode yet. */
+/** Formats this version synthesizes: every format of the contract. */
+const SYNTHESIZED = new Set(['png', 'jpeg', 'webp', 'svg']);
+
+/** Throws a 400 naming the gap when the plan asks for a format the mock cannot encode. */
 export function assertSynthesizable(plan: GenerationPlan): void {
   if (!SYNTHESIZED.has(plan.format)) {
-    const message = `output_format '${plan.format}' is not implemented by this version of openrouter-images-mock; use png or svg`;
+    const message = `output_format '${plan.format}' is not implemented by this version of openrouter-images-mock; use png, jpeg, webp or svg`;
     throw new ImagesApiError(400, message, {
       violations: [{ pointer: '/output_format', rule: 'mock-not-implemented', message, actual: plan.format }],
     });
   }
 }
 
-const encoder = new TextEncoder();
+/**
+ * Everything `synthesizeImage` needs before it can run synchronously: the format check, and the
+ * WebAssembly encoder of jpeg or webp, loaded once per process on first use.
+ *
+ * @example await prepareSynthesis(plan); const image = synthesizeImage(plan, 0);
+ */
+export async function prepareSynthesis(plan: GenerationPlan): Promise<void> {
+  assertSynthesizable(plan);
+  if (plan.format === 'jpeg' || plan.format === 'webp') await loadEncoder(plan.format);
+}
 
-/** Image `index` of a plan: a deterministic function of (model, prompt, seed, index, size, format). */
-export function synthesizeImage(plan: GenerationPlan, index: number): SynthesizedImage {
-  const spec = {
+/**
+ * How `output_compression` (OpenAI's meaning: 0–100, 100 the least compression) maps to the
+ * encoders: JPEG quality = output_compression (MozJPEG clamps 0 to 1); WebP at 100 is lossless,
+ * below 100 lossy with quality = output_compression. Models without the knob get JPEG quality
+ * 75 (the libjpeg and MozJPEG default) and lossless WebP.
+ */
+export function encodingFor(plan: Pick<GenerationPlan, 'format' | 'compression'>): {
+  quality: number;
+  lossless: boolean;
+} {
+  const compression = plan.compression;
+  if (plan.format === 'webp') return { quality: compression ?? 100, lossless: (compression ?? 100) >= 100 };
+  return { quality: compression ?? DEFAULT_JPEG_QUALITY, lossless: false };
+}
+
+/**
+ * Image `index` of a plan: a deterministic function of (model, prompt, seed, index, size, format,
+ * background, quality, output_compression), byte-identical on every run and machine. With
+ * `stage`, a partial preview of that image: same size and format, less finished (see `Stage`).
+ * jpeg and webp need `prepareSynthesis(plan)` first.
+ *
+ * @example const image = synthesizeImage(plan, 0); // the finished first image
+ * @example const preview = synthesizeImage(plan, 0, { step: 0, of: 2 }); // its first partial
+ */
+export function synthesizeImage(
+  plan: GenerationPlan,
+  index: number,
+  stage?: Stage,
+  look: Pick<ImageSpec, 'hue'> = {},
+): SynthesizedImage {
+  const spec = { ...imageSpec(plan, index, stage), ...look };
+  const encoding = encodingFor(plan);
+  const key = cacheKey(spec, plan.format, encoding.quality);
+  const cached = key === undefined ? undefined : cache.get(key);
+  if (cached) {
+    // Most recently used last.
+    cache.delete(key as string);
+    cache.set(key as string, cached);
+    return { bytes: cached, mediaType: MEDIA_TYPES[plan.format] };
+  }
+  let bytes: Uint8Array;
+  switch (plan.format) {
+    case 'svg':
+      bytes = textEncoder.encode(synthesizeSvg(spec));
+      break;
+    case 'jpeg':
+      bytes = synthesizeJpeg(spec, { quality: encoding.quality });
+      break;
+    case 'webp':
+      bytes = synthesizeWebp(spec, encoding);
+      break;
+    default:
+      bytes = synthesizePng(spec);
+  }
+  if (key !== undefined) remember(key, bytes);
+  return { bytes, mediaType: MEDIA_TYPES[plan.format] };
+}
+
+/** What image `index` of a plan depends on, as the synthesizers take it. */
+export function imageSpec(plan: GenerationPlan, index: number, stage?: Stage): ImageSpec {
+  return {
     width: plan.width,
     height: plan.height,
     model: plan.model.id,
@@ -35,7 +108,48 @@ export function synthesizeImage(plan: GenerationPlan, index: number): Synthesize
     seed: plan.seed,
     index,
     transparent: plan.transparent,
+    detail: plan.quality,
+    stage,
   };
-  const bytes = plan.format === 'svg' ? encoder.encode(synthesizeSvg(spec)) : synthesizePng(spec);
-  return { bytes, mediaType: MEDIA_TYPES[plan.format] };
+}
+
+const textEncoder = new TextEncoder();
+
+/**
+ * A per-process LRU of finished files, by everything they depend on: test suites repeat the same
+ * request. Bounded by total bytes; long prompts are not cached (their key would be large).
+ */
+const CACHE_BYTES = 32 * 1024 * 1024;
+const CACHE_MAX_PROMPT = 2048;
+const cache = new Map<string, Uint8Array>();
+let cachedBytes = 0;
+
+function cacheKey(spec: ImageSpec, format: string, quality: number): string | undefined {
+  if (spec.prompt.length > CACHE_MAX_PROMPT) return undefined;
+  const stage = spec.stage ? `${spec.stage.step}/${spec.stage.of}` : '';
+  return JSON.stringify([
+    spec.model,
+    spec.prompt,
+    spec.seed,
+    spec.index,
+    spec.width,
+    spec.height,
+    format,
+    spec.transparent,
+    spec.detail ?? '',
+    spec.hue ?? '',
+    quality,
+    stage,
+  ]);
+}
+
+function remember(key: string, bytes: Uint8Array): void {
+  if (bytes.length > CACHE_BYTES / 4) return;
+  cache.set(key, bytes);
+  cachedBytes += bytes.length;
+  for (const [oldest, value] of cache) {
+    if (cachedBytes <= CACHE_BYTES) break;
+    cache.delete(oldest);
+    cachedBytes -= value.length;
+  }
 }

@@ -14,7 +14,7 @@ import { mergeScenarios, namedScenario, type Scenario, scenarioFromPrefer } from
 import { Accounts, type CreditsOptions, type RateLimitOptions } from './accounts.ts';
 import { authenticate } from './auth.ts';
 import { toBase64 } from './base64.ts';
-import { assertSynthesizable, synthesizeImage } from './images.ts';
+import { assertSynthesizable, prepareSynthesis, synthesizeImage } from './images.ts';
 import { Journal, type RecordedRequest } from './journal.ts';
 import { jsonResponse } from './respond.ts';
 import { latencyMs, sleep } from './sleep.ts';
@@ -175,6 +175,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     const rateHeaders = accounts.admit(key);
     if (assessment.error || !assessment.plan) throw assessment.error ?? new ImagesApiError(400);
     const plan = assessment.plan;
+    await prepareSynthesis(plan); // loads the jpeg/webp encoder on first use; synthesis is then synchronous
     const scenario = mergeScenarios(
       baseScenario,
       scenarioFromPrefer(request.headers.get('prefer')),
@@ -211,6 +212,8 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
         scenario,
         usage,
         imageAt,
+        // A test's own image is its own preview; synthesized ones get coarser stages.
+        partialAt: (index, step, of) => given?.[index] ?? synthesizeImage(plan, index, { step, of }),
         partialImages: scenario.partialImages ?? 2,
         check: (event) => checked<ImageStreamEvent>('ImageStreamEvent', event, check),
         onUsage: () => accounts.charge(key, usage.cost ?? 0),

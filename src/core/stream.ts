@@ -18,6 +18,8 @@ export interface StreamOptions {
   usage: ImageGenerationUsage;
   /** Image `index` of the answer (synthesized, or given by a test). */
   imageAt: (index: number) => SynthesizedImage;
+  /** Partial preview `step` of `of` of image `index`: the final size, less finished. */
+  partialAt: (index: number, step: number, of: number) => SynthesizedImage;
   /** Checks each event before it is sent; throws on a contract break (a mock bug). */
   check: (event: ImageStreamEvent) => ImageStreamEvent;
   /** Called once, when the last completed event (the one with usage) is sent. */
@@ -41,7 +43,7 @@ function* streamEvents(options: StreamOptions): Generator<ImageStreamEvent> {
       }
     } else {
       for (let k = 0; k < options.partialImages; k++) {
-        const partial = image;
+        const partial = options.partialAt(index, k, options.partialImages);
         yield {
           type: 'image_generation.partial_image',
           partial_image_index: k,

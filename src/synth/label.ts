@@ -14,6 +14,45 @@ export interface ImageSpec {
   index: number;
   /** When `true` the background is fully transparent (alpha 0); the label panel stays opaque. */
   transparent: boolean;
+  /**
+   * Level of detail, from the request's `quality` on models with that knob: `low` draws each
+   * gradient in 6 flat steps, `medium` in 24, `high` (and undefined: models without the knob)
+   * smooth. Visible, and it shrinks the encoded bytes too.
+   */
+  detail?: Detail;
+  /** A partial preview of the image instead of the finished one (see `Stage`). */
+  stage?: Stage;
+  /** Base hue in degrees, instead of the one derived from model, prompt and seed (a test's colour). */
+  hue?: number;
+}
+
+/** Level of detail of a raster (see `ImageSpec.detail`). */
+export type Detail = 'low' | 'medium' | 'high';
+
+/**
+ * Partial image `step` (0-based) of `of` partials sent before the finished image. A partial has
+ * the final size and format, and looks less finished the earlier it is: coarse colour blocks
+ * instead of gradients, and only the first label lines.
+ */
+export interface Stage {
+  step: number;
+  of: number;
+}
+
+/** Throws (misuse) unless `stage` is undefined or `0 <= step < of`, both integers. */
+export function assertStage(stage: Stage | undefined): void {
+  if (stage === undefined) return;
+  const { step, of } = stage;
+  if (!Number.isSafeInteger(step) || !Number.isSafeInteger(of) || step < 0 || step >= of) {
+    throw new Error(
+      `[openrouter-images-mock] stage must be integers with 0 <= step < of, got ${String(step)} of ${String(of)}`,
+    );
+  }
+}
+
+/** How many of `total` label lines a stage shows: a share growing with the step; all when final. */
+export function linesShown(total: number, stage: Stage | undefined): number {
+  return stage ? Math.floor((total * (stage.step + 1)) / (stage.of + 1)) : total;
 }
 
 const PROMPT_LINE_CHARS = 40;

@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import type { ImageSpec } from './label.ts';
-import { encodePng, synthesizePng } from './png.ts';
-import { renderRaster } from './raster.ts';
+import { encodePng, synthesizePng, writePng } from './png.ts';
+import { createRandom } from './random.ts';
+import { renderRaster, renderRows } from './raster.ts';
 
 const spec: ImageSpec = {
   width: 320,
@@ -84,6 +85,22 @@ describe('synthesizePng', () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
   });
 
+  it('gives pinned bytes: a pure function of the spec, on every machine and Node version', () => {
+    // Pure JavaScript deflate, no zlib: a change here changes every user's golden files.
+    expect(sha256(synthesizePng(spec))).toBe(
+      '3ab7dcb3812f03a1c3d5dc7471a45bdcd98ad939bfa3b18e3830857fc74674b7',
+    );
+    expect(sha256(synthesizePng({ ...spec, transparent: true }))).toBe(
+      '7e4bdc8862522b86ff6a5b88b4f7b55721557f0ab808f531ca95d5f3f3a2aa4b',
+    );
+  });
+
+  it('is far smaller than the raw pixels, even at 4096x4096', () => {
+    const big = synthesizePng({ ...spec, width: 4096, height: 4096 });
+    expect(decode(big)).toMatchObject({ width: 4096, height: 4096 });
+    expect(big.length).toBeLessThan(200_000);
+  });
+
   it('returns the same bytes in another process', () => {
     const script = [
       `import { createHash } from 'node:crypto';`,
@@ -105,5 +122,28 @@ describe('encodePng', () => {
     expect(decode(encodePng(opaque, { alpha: true })).channels).toBe(4);
     const clear = renderRaster({ ...spec, transparent: true });
     expect(decode(encodePng(clear)).channels).toBe(4);
+  });
+});
+
+describe('writePng', () => {
+  it('writes any raster, also one whose rows are all different', () => {
+    const random = createRandom(9);
+    const width = 77;
+    const height = 51;
+    const rows = Array.from({ length: height }, () =>
+      Uint8Array.from({ length: width * 4 }, (_, i) =>
+        i % 4 === 3 ? 128 + (i % 7) : Math.floor(random() * 256),
+      ),
+    );
+    const rowAt = Uint32Array.from({ length: height }, (_, y) => y);
+    const decoded = decode(writePng({ width, height, channels: 4, rows, rowAt }));
+    expect(decoded.channels).toBe(4);
+    expect(Buffer.from(decoded.data).equals(Buffer.concat(rows))).toBe(true);
+  });
+
+  it('needs no frame: the rows of a 4096x4096 image are a few hundred KiB', () => {
+    const rows = renderRows({ ...spec, width: 4096, height: 4096 });
+    expect(rows.rows.length).toBeLessThan(300);
+    expect(decode(writePng(rows)).width).toBe(4096);
   });
 });

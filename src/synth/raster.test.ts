@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageSpec } from './label.ts';
-import { MAX_RASTER_PIXELS, type Raster, renderRaster } from './raster.ts';
+import { expandRows, MAX_RASTER_PIXELS, type Raster, renderRaster, renderRows } from './raster.ts';
 
 const spec: ImageSpec = {
   width: 512,
@@ -156,5 +156,85 @@ describe('renderRaster', () => {
   ])('refuses %sx%s before allocating', (width, height) => {
     // A RangeError from the allocator would fail the message check: ours must come first.
     expect(() => renderRaster({ ...spec, width, height })).toThrow(/^\[openrouter-images-mock\] raster /);
+  });
+});
+
+/** Distinct RGBA colours of a raster. */
+function palette(raster: Raster): number {
+  const seen = new Set<number>();
+  const view = new DataView(raster.data.buffer, raster.data.byteOffset, raster.data.byteLength);
+  for (let at = 0; at < raster.data.length; at += 4) seen.add(view.getUint32(at));
+  return seen.size;
+}
+
+/** Pixels of the label's ink colour (the darkest of the panel's two). */
+function inkPixels(raster: Raster): number {
+  const box = opaqueBox(
+    renderRaster({ ...spec, width: raster.width, height: raster.height, transparent: true }),
+  );
+  const counts = [...colours(raster, box).entries()].sort((a, b) => a[1] - b[1]);
+  return counts.length > 1 ? (counts[0]?.[1] ?? 0) : 0;
+}
+
+describe('renderRows', () => {
+  it('is renderRaster without the frame: same pixels, a bounded number of distinct rows', () => {
+    for (const change of [
+      {},
+      { transparent: true },
+      { width: 4096, height: 4096 },
+      { width: 1, height: 4096 },
+    ]) {
+      const rows = renderRows({ ...spec, ...change });
+      const expected = Buffer.from(renderRaster({ ...spec, ...change }).data);
+      expect(Buffer.from(expandRows(rows).data).equals(expected)).toBe(true);
+      // Bands times (outside, paper, 5 lines of 7 glyph rows): never more, whatever the size.
+      expect(rows.rows.length).toBeLessThanOrEqual(6 * 37);
+    }
+  });
+});
+
+describe('detail (the request quality)', () => {
+  it('low draws fewer colours than medium, medium fewer than high; the label stays', () => {
+    const [low, medium, high] = (['low', 'medium', 'high'] as const).map((detail) =>
+      renderRaster({ ...spec, detail }),
+    );
+    expect(palette(low as Raster)).toBeLessThan(palette(medium as Raster));
+    expect(palette(medium as Raster)).toBeLessThan(palette(high as Raster));
+    expect(renderRaster({ ...spec, detail: 'high' }).data).toEqual(renderRaster(spec).data);
+    const box = opaqueBox(renderRaster({ ...spec, transparent: true }));
+    expect(colours(low as Raster, box)).toEqual(colours(high as Raster, box));
+  });
+});
+
+describe('stage (partial previews)', () => {
+  it('has the final size and looks less finished the earlier it is', () => {
+    const final = renderRaster(spec);
+    const partials = [0, 1, 2].map((step) => renderRaster({ ...spec, stage: { step, of: 3 } }));
+    for (const partial of partials) {
+      expect(partial).toMatchObject({ width: spec.width, height: spec.height });
+      expect(partial.data).not.toEqual(final.data);
+    }
+    const ink = partials.map(inkPixels);
+    expect(ink[0]).toBeLessThan(ink[1] ?? 0);
+    expect(ink[1]).toBeLessThan(ink[2] ?? 0);
+    expect(ink[2]).toBeLessThan(inkPixels(final));
+    const colourCounts = partials.map(palette);
+    expect(colourCounts[0]).toBeLessThan(colourCounts[1] ?? 0);
+    expect(colourCounts[2]).toBeLessThan(palette(final));
+  });
+
+  it('is deterministic and refuses a stage that is not a step of it', () => {
+    const stage = { step: 1, of: 2 };
+    expect(renderRaster({ ...spec, stage }).data).toEqual(
+      renderRaster({ ...spec, stage: { ...stage } }).data,
+    );
+    for (const bad of [
+      { step: 2, of: 2 },
+      { step: -1, of: 2 },
+      { step: 0.5, of: 2 },
+      { step: 0, of: 0 },
+    ]) {
+      expect(() => renderRaster({ ...spec, stage: bad })).toThrow(/^\[openrouter-images-mock\] stage /);
+    }
   });
 });

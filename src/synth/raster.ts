@@ -1,6 +1,6 @@
 import { fontCode, GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './font.ts';
-import type { ImageSpec } from './label.ts';
-import { labelLines } from './label.ts';
+import type { Detail, ImageSpec, Stage } from './label.ts';
+import { assertStage, labelLines, linesShown } from './label.ts';
 import { createRandom, hashParts } from './random.ts';
 
 /** An 8-bit RGBA pixel buffer, rows top to bottom, `width * 4` bytes per row. */
@@ -9,6 +9,21 @@ export interface Raster {
   height: number;
   channels: 4;
   data: Uint8Array;
+}
+
+/**
+ * A raster as its distinct rows: what the encoders work from. The placeholder is horizontal bands
+ * whose rows repeat, and a label panel whose rows repeat in groups of the font scale, so a 4096²
+ * image has at most a few hundred distinct rows (64 KiB of RGBA each at most) instead of 64 MiB.
+ */
+export interface RasterRows {
+  width: number;
+  height: number;
+  channels: 4;
+  /** The distinct rows, RGBA, `width * 4` bytes each. */
+  rows: Uint8Array[];
+  /** For each y, the index in `rows` of that row (different indices may still hold equal pixels). */
+  rowAt: Uint32Array;
 }
 
 /** The largest pixel count `renderRaster` accepts (4096 x 4096, 64 MiB of RGBA). */
@@ -21,8 +36,29 @@ const ADVANCE_Y = GLYPH_HEIGHT + 2;
 const PADDING = 3;
 /** Share of the image the panel may take, so some background always shows around it. */
 const PANEL_SHARE = 0.85;
+/** Flat steps per gradient by level of detail (`high`: smooth). */
+const DETAIL_STEPS: Readonly<Record<Detail, number>> = { low: 6, medium: 24, high: 0 };
 
 type Rgb = readonly [number, number, number];
+
+interface Band {
+  top: number;
+  bottom: number;
+  from: Rgb;
+  to: Rgb;
+}
+
+interface Label {
+  lines: string[];
+  shown: number;
+  scale: number;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  panel: Rgb;
+  ink: Rgb;
+}
 
 /**
  * Draws the placeholder picture for one generated image: horizontal bands of colour gradients
@@ -32,9 +68,27 @@ type Rgb = readonly [number, number, number];
  * @example const raster = renderRaster({ width: 1024, height: 1024, model: 'openai/gpt-image-1',
  *   prompt: 'a red fox', seed: 42, index: 0, transparent: false });
  * @note Throws only on misuse: callers validate sizes first; this guard keeps a caller-chosen
- * size from ever sizing an allocation.
+ * size from ever sizing an allocation. Encoders use `renderRows`, which never builds the frame.
  */
 export function renderRaster(spec: ImageSpec): Raster {
+  return expandRows(renderRows(spec));
+}
+
+/** The full frame of a row raster (one copy per row). */
+export function expandRows(raster: RasterRows): Raster {
+  const { width, height, rows, rowAt } = raster;
+  const rowBytes = width * 4;
+  const data = new Uint8Array(rowBytes * height);
+  for (let y = 0; y < height; y++) data.set(rows[rowAt[y] as number] as Uint8Array, y * rowBytes);
+  return { width, height, channels: 4, data };
+}
+
+/**
+ * The picture of `renderRaster`, as distinct rows: the same pixels, without the frame.
+ *
+ * @example const { rows, rowAt } = renderRows(spec); // rows[rowAt[y]] is row y, RGBA
+ */
+export function renderRows(spec: ImageSpec): RasterRows {
   const { width, height } = spec;
   if (!isPositiveInteger(width) || !isPositiveInteger(height)) {
     throw new Error(
@@ -46,30 +100,69 @@ export function renderRaster(spec: ImageSpec): Raster {
       `[openrouter-images-mock] raster of ${width}x${height} exceeds ${MAX_RASTER_PIXELS} pixels`,
     );
   }
+  assertStage(spec.stage);
 
   const random = createRandom(hashParts('raster', spec.model, spec.prompt, spec.seed, spec.index));
   // One base hue per request, turned by the golden angle per index: the images of one response
   // never share a hue, and neighbours are far apart.
+  // A colour a test asked for is kept as it is, in every band (lightness still varies).
   const baseHue = (hashParts('hue', spec.model, spec.prompt, spec.seed) / 2 ** 32) * 360;
-  const hue = turn(baseHue + spec.index * 137.508);
-  const secondHue = turn(hue + 60 + random() * 180);
-  const raster: Raster = { width, height, channels: 4, data: new Uint8Array(width * height * 4) };
+  const hue = spec.hue === undefined ? turn(baseHue + spec.index * 137.508) : turn(spec.hue);
+  const drawnSecond = turn(hue + 60 + random() * 180);
+  const secondHue = spec.hue === undefined ? drawnSecond : hue;
 
-  // A transparent background is all zero bytes, which is what a new buffer already holds.
+  // A transparent background is all zero bytes: no bands.
+  const bands: Band[] = [];
   if (!spec.transparent) {
-    const bands = 2 + Math.floor(random() * 5);
-    for (let band = 0; band < bands; band++) {
+    const count = 2 + Math.floor(random() * 5);
+    for (let band = 0; band < count; band++) {
       const shift = band % 2 === 0 ? 0 : 12;
       const from = hsl(hue, 0.65, 0.5 + shift / 100);
       const to = hsl(secondHue, 0.6, 0.4 + shift / 100);
-      const top = Math.round((band * height) / bands);
-      const bottom = Math.round(((band + 1) * height) / bands);
-      if (bottom > top) fillBand(raster, top, bottom, band % 2 === 0 ? from : to, band % 2 === 0 ? to : from);
+      const top = Math.round((band * height) / count);
+      const bottom = Math.round(((band + 1) * height) / count);
+      if (bottom > top)
+        bands.push({ top, bottom, ...(band % 2 === 0 ? { from, to } : { from: to, to: from }) });
     }
   }
+  const label = layoutLabel(
+    width,
+    height,
+    labelLines(spec, toFontText),
+    spec.stage,
+    hsl(hue, 0.35, 0.93),
+    hsl(hue, 0.7, 0.2),
+  );
 
-  drawLabel(raster, labelLines(spec, toFontText), hsl(hue, 0.35, 0.93), hsl(hue, 0.7, 0.2));
-  return raster;
+  // A row is determined by its band and its kind: 0 outside the panel, 1 paper, 2 + glyph row.
+  const kinds = 2 + label.lines.length * GLYPH_HEIGHT;
+  const index = new Int32Array(Math.max(1, bands.length) * kinds).fill(-1);
+  const rows: Uint8Array[] = [];
+  const rowAt = new Uint32Array(height);
+  const bandRows: Uint8Array[] = [];
+  let band = 0;
+  for (let y = 0; y < height; y++) {
+    while (band < bands.length - 1 && y >= (bands[band] as Band).bottom) band++;
+    const kind = rowKind(label, y);
+    const key = band * kinds + kind;
+    let at = index[key] as number;
+    if (at < 0) {
+      const current = bands[band];
+      let base = bandRows[band];
+      if (!base) {
+        base = new Uint8Array(width * 4);
+        if (current) fillGradient(base, current.from, current.to, spec.detail, spec.stage);
+        bandRows[band] = base;
+      }
+      const row = kind === 0 ? base : base.slice();
+      if (kind > 0) drawLabelRow(row, width, label, kind);
+      at = rows.length;
+      rows.push(row);
+      index[key] = at;
+    }
+    rowAt[y] = at;
+  }
+  return { width, height, channels: 4, rows, rowAt };
 }
 
 function isPositiveInteger(value: number): boolean {
@@ -77,24 +170,22 @@ function isPositiveInteger(value: number): boolean {
 }
 
 /**
- * Fills rows `top` to `bottom` with one horizontal gradient: the first row is computed, the others
- * are copies (doubling each time), which keeps a 4096² fill near memcpy speed.
+ * One row of a horizontal gradient. Full detail is smooth; lower detail (the request's quality)
+ * quantizes it into flat steps; a partial preview (stage) into a few coarse blocks, more per step.
  */
-function fillBand(raster: Raster, top: number, bottom: number, from: Rgb, to: Rgb): void {
-  const { width, data } = raster;
-  const rowBytes = width * 4;
-  const start = top * rowBytes;
+function fillGradient(row: Uint8Array, from: Rgb, to: Rgb, detail?: Detail, stage?: Stage): void {
+  const width = row.length / 4;
   const span = Math.max(1, width - 1);
-  for (let x = 0, at = start; x < width; x++, at += 4) {
-    const t = x / span;
-    data[at] = Math.round(from[0] + (to[0] - from[0]) * t);
-    data[at + 1] = Math.round(from[1] + (to[1] - from[1]) * t);
-    data[at + 2] = Math.round(from[2] + (to[2] - from[2]) * t);
-    data[at + 3] = 255;
-  }
-  const end = bottom * rowBytes;
-  for (let filled = rowBytes; start + filled < end; filled *= 2) {
-    data.copyWithin(start + filled, start, Math.min(start + filled, end - filled));
+  const steps = DETAIL_STEPS[detail ?? 'high'];
+  const blocks = stage ? Math.min(width, 2 ** (1 + 2 * stage.step)) : 0;
+  for (let x = 0, at = 0; x < width; x++, at += 4) {
+    let t = x / span;
+    if (blocks > 0) t = blocks > 1 ? Math.floor((x * blocks) / width) / (blocks - 1) : 0;
+    else if (steps > 0) t = Math.round(t * (steps - 1)) / (steps - 1);
+    row[at] = Math.round(from[0] + (to[0] - from[0]) * t);
+    row[at + 1] = Math.round(from[1] + (to[1] - from[1]) * t);
+    row[at + 2] = Math.round(from[2] + (to[2] - from[2]) * t);
+    row[at + 3] = 255;
   }
 }
 
@@ -118,56 +209,74 @@ function toFontText(text: string, limit: number): string {
   return out.slice(0, limit);
 }
 
-/** Draws an opaque panel on the raster and the lines on it; what does not fit is clipped. */
-function drawLabel(raster: Raster, lines: string[], panel: Rgb, ink: Rgb): void {
+/** Where the panel goes: scaled to fit, centred when it fits, else pinned to the top left. */
+function layoutLabel(
+  width: number,
+  height: number,
+  lines: string[],
+  stage: Stage | undefined,
+  panel: Rgb,
+  ink: Rgb,
+): Label {
   const columns = Math.max(1, ...lines.map((line) => line.length));
   const panelWidth = columns * ADVANCE_X - 1 + 2 * PADDING;
   const panelHeight = lines.length * ADVANCE_Y - 2 + 2 * PADDING;
   const scale = Math.max(
     1,
     Math.min(
-      Math.floor((raster.width * PANEL_SHARE) / panelWidth),
-      Math.floor((raster.height * PANEL_SHARE) / panelHeight),
+      Math.floor((width * PANEL_SHARE) / panelWidth),
+      Math.floor((height * PANEL_SHARE) / panelHeight),
     ),
   );
-  // Centred when it fits; otherwise pinned to the top left, so the start of each line shows.
-  const left = Math.max(0, Math.floor((raster.width - panelWidth * scale) / 2));
-  const top = Math.max(0, Math.floor((raster.height - panelHeight * scale) / 2));
-  fillRect(raster, left, top, panelWidth * scale, panelHeight * scale, panel);
-
-  lines.forEach((line, row) => {
-    const y = top + (PADDING + row * ADVANCE_Y) * scale;
-    for (let column = 0; column < line.length; column++) {
-      const x = left + (PADDING + column * ADVANCE_X) * scale;
-      const code = line.charCodeAt(column);
-      for (let gx = 0; gx < GLYPH_WIDTH; gx++) {
-        for (let gy = 0; gy < GLYPH_HEIGHT; gy++) {
-          if (glyphPixel(code, gx, gy)) fillRect(raster, x + gx * scale, y + gy * scale, scale, scale, ink);
-        }
-      }
-    }
-  });
+  return {
+    lines,
+    shown: linesShown(lines.length, stage),
+    scale,
+    left: Math.max(0, Math.floor((width - panelWidth * scale) / 2)),
+    top: Math.max(0, Math.floor((height - panelHeight * scale) / 2)),
+    width: panelWidth * scale,
+    height: panelHeight * scale,
+    panel,
+    ink,
+  };
 }
 
-/** Paints an opaque rectangle, clipped to the raster: one row is written, the rest are copies. */
-function fillRect(raster: Raster, x: number, y: number, w: number, h: number, rgb: Rgb): void {
-  const x0 = Math.max(0, x);
-  const y0 = Math.max(0, y);
-  const x1 = Math.min(raster.width, x + w);
-  const y1 = Math.min(raster.height, y + h);
-  if (x0 >= x1 || y0 >= y1) return;
-  const { data } = raster;
-  const rowBytes = raster.width * 4;
-  const first = y0 * rowBytes + x0 * 4;
-  const last = y0 * rowBytes + x1 * 4;
-  for (let at = first; at < last; at += 4) {
-    data[at] = rgb[0];
-    data[at + 1] = rgb[1];
-    data[at + 2] = rgb[2];
-    data[at + 3] = 255;
+/** 0 outside the panel, 1 for paper only, `2 + line * GLYPH_HEIGHT + glyphRow` for a text row. */
+function rowKind(label: Label, y: number): number {
+  if (y < label.top || y >= label.top + label.height) return 0;
+  const fontRow = Math.floor((y - label.top) / label.scale) - PADDING;
+  if (fontRow < 0) return 1;
+  const line = Math.floor(fontRow / ADVANCE_Y);
+  const glyphRow = fontRow - line * ADVANCE_Y;
+  return line < label.shown && glyphRow < GLYPH_HEIGHT ? 2 + line * GLYPH_HEIGHT + glyphRow : 1;
+}
+
+/** Paints the panel's paper, and the ink of glyph row `kind - 2` when a text row, clipped. */
+function drawLabelRow(row: Uint8Array, width: number, label: Label, kind: number): void {
+  fillSpan(row, width, label.left, label.width, label.panel);
+  if (kind < 2) return;
+  const line = Math.floor((kind - 2) / GLYPH_HEIGHT);
+  const glyphRow = kind - 2 - line * GLYPH_HEIGHT;
+  const text = label.lines[line] ?? '';
+  const { scale } = label;
+  for (let column = 0; column < text.length; column++) {
+    const x = label.left + (PADDING + column * ADVANCE_X) * scale;
+    if (x >= width) break;
+    const code = text.charCodeAt(column);
+    for (let gx = 0; gx < GLYPH_WIDTH; gx++) {
+      if (glyphPixel(code, gx, glyphRow)) fillSpan(row, width, x + gx * scale, scale, label.ink);
+    }
   }
-  for (let row = y0 + 1, at = first + rowBytes; row < y1; row++, at += rowBytes) {
-    data.copyWithin(at, first, last);
+}
+
+/** Paints `w` opaque pixels from `x` on a row, clipped to the row. */
+function fillSpan(row: Uint8Array, width: number, x: number, w: number, rgb: Rgb): void {
+  const end = Math.min(width, x + w) * 4;
+  for (let at = Math.max(0, x) * 4; at < end; at += 4) {
+    row[at] = rgb[0];
+    row[at + 1] = rgb[1];
+    row[at + 2] = rgb[2];
+    row[at + 3] = 255;
   }
 }
 

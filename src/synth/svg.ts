@@ -1,4 +1,4 @@
-import { type ImageSpec, labelLines } from './label.ts';
+import { assertStage, type ImageSpec, labelLines, linesShown } from './label.ts';
 import { createRandom, hashParts } from './random.ts';
 
 // Every character that could end an attribute, a text node or a CDATA section is escaped, so a
@@ -23,10 +23,13 @@ const hsl = (hue: number, saturation: number, lightness: number) =>
 /**
  * A deterministic SVG of the given size: background shapes whose colours follow
  * (model, prompt, seed, index), and the same label raster images carry, as escaped text.
+ * A partial (`spec.stage`) has fewer shapes and only the first label lines.
  */
 export function synthesizeSvg(spec: ImageSpec): string {
+  assertStage(spec.stage);
   const random = createRandom(hashParts('svg', spec.model, spec.prompt, spec.seed, spec.index));
-  const hue = random() * 360;
+  const drawn = random() * 360;
+  const hue = spec.hue ?? drawn;
   const { width: w, height: h } = spec;
   const shapes: string[] = [];
   for (let i = 0; i < 6; i++) {
@@ -42,6 +45,7 @@ export function synthesizeSvg(spec: ImageSpec): string {
   const font = Math.max(8, Math.round(Math.min(w, h) / 24));
   const lines = labelLines(spec);
   const text = lines
+    .slice(0, linesShown(lines.length, spec.stage))
     .map((line, i) => `<tspan x="${font}" dy="${i === 0 ? 0 : font * 1.3}">${escapeXml(line)}</tspan>`)
     .join('');
   const panelHeight = Math.round(font * (1.3 * lines.length + 1));
@@ -51,7 +55,7 @@ export function synthesizeSvg(spec: ImageSpec): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">`,
     `<title>${escapeXml(`${spec.model}: ${spec.prompt}`)}</title>`,
     background,
-    ...shapes,
+    ...shapes.slice(0, spec.stage ? linesShown(shapes.length, spec.stage) : shapes.length),
     `<rect x="${font / 2}" y="${font / 2}" width="${Math.max(0, w - font)}" height="${panelHeight}" fill="#ffffff" fill-opacity="0.85"/>`,
     `<text x="${font}" y="${font * 1.8}" font-family="monospace" font-size="${font}" fill="#111111">${text}</text>`,
     '</svg>',

@@ -1,6 +1,7 @@
 import type { HttpHandler } from 'msw';
 import { http } from 'msw';
 import { type SetupServer, setupServer } from 'msw/node';
+import { ImagesApiError } from '../contract/errors.ts';
 import type { ImageGenerationRequest } from '../contract/types.ts';
 import type { RecordedRequest } from '../core/journal.ts';
 import { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
@@ -47,7 +48,7 @@ export interface ImagesMockHandle {
 
 interface ActiveOverride {
   once: boolean;
-  scenarioFor(body: ImageGenerationRequest): Scenario;
+  scenarioFor(body: ImageGenerationRequest): Scenario | Promise<Scenario>;
 }
 
 function toActive(override: Override): ActiveOverride {
@@ -105,7 +106,16 @@ export function createImagesMockHandle(options: ImagesMockHandleOptions = {}): I
     } catch {
       return mock.handle(request);
     }
-    return mock.handle(request, active.scenarioFor(body));
+    let scenario: Scenario;
+    try {
+      scenario = await active.scenarioFor(body);
+    } catch (error) {
+      // A fixture that cannot be used fails the test (reset() reports it) and answers 500.
+      failures.push(error instanceof Error ? error : new Error(String(error)));
+      const message = error instanceof Error ? error.message : String(error);
+      return new ImagesApiError(500, 'Internal Server Error', { mock_error: message }).toResponse();
+    }
+    return mock.handle(request, scenario);
   });
   const server = setupServer(overrideHandler, ...handlersFor(mock, base), ...(options.handlers ?? []));
 

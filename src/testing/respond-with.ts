@@ -4,8 +4,7 @@ import { MEDIA_TYPES } from '../contract/enums.ts';
 import type { ImageGenerationRequest, ImageGenerationUsage, OutputFormat } from '../contract/types.ts';
 import { validateSchema } from '../contract/validators.ts';
 import type { Violation } from '../contract/violations.ts';
-import { toBase64 } from '../core/base64.ts';
-import { synthesizeImage } from '../core/images.ts';
+import { prepareSynthesis, synthesizeImage } from '../core/images.ts';
 import type { GenerationPlan } from '../models/plan.ts';
 import type { ProvidedImage, Scenario } from '../scenarios/scenario.ts';
 
@@ -21,6 +20,8 @@ export interface SynthesizedImageOptions {
   seed?: number;
   /** Transparent background (png, webp). @default false */
   transparent?: boolean;
+  /** The main colour, as CSS hex (`#e63946`, `#f00`); its hue tints the picture. @default from the label */
+  color?: string;
 }
 
 /** An image to answer with: bytes, a file (relative to the working directory), or synthesis options. */
@@ -47,7 +48,7 @@ export interface OverrideOptions {
 export interface AnswerOverride {
   readonly once: boolean;
   /** The scenario for one request, given its parsed body. */
-  scenarioFor(body: ImageGenerationRequest): Scenario;
+  scenarioFor(body: ImageGenerationRequest): Scenario | Promise<Scenario>;
   /** For a static spec: how its answer would break the contract (checked when it is `use`d). */
   readonly violations?: Violation[];
 }
@@ -68,7 +69,38 @@ export function sniffMediaType(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
-function toProvided(source: ImageSource, index: number): ProvidedImage {
+/** Hue in degrees of a CSS hex colour, or a misuse error. */
+function hueOf(color: string): number {
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color)?.[1];
+  if (!hex) throw new Error(`${PREFIX}: color must be a CSS hex colour such as #e63946, got "${color}"`);
+  const full = hex.length === 3 ? [...hex].map((c) => c + c).join('') : hex;
+  const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(full.slice(i, i + 2), 16) / 255) as [
+    number,
+    number,
+    number,
+  ];
+  const max = Math.max(r, g, b);
+  const delta = max - Math.min(r, g, b);
+  if (delta === 0) return 0;
+  const hue = max === r ? ((g - b) / delta) % 6 : max === g ? (b - r) / delta + 2 : (r - g) / delta + 4;
+  return (hue * 60 + 360) % 360;
+}
+
+function planFor(options: SynthesizedImageOptions): GenerationPlan {
+  return {
+    model: { id: 'respondWith' },
+    prompt: options.label ?? '',
+    width: options.width,
+    height: options.height,
+    format: options.format ?? 'png',
+    transparent: options.transparent ?? false,
+    seed: options.seed ?? 0,
+    quality: undefined,
+    compression: undefined,
+  } as unknown as GenerationPlan;
+}
+
+async function toProvided(source: ImageSource, index: number): Promise<ProvidedImage> {
   if (source instanceof Uint8Array) {
     const mediaType = sniffMediaType(source);
     if (!mediaType) throw new Error(`${PREFIX}: image ${index} is not a PNG, JPEG, WebP or SVG`);
@@ -81,18 +113,22 @@ function toProvided(source: ImageSource, index: number): ProvidedImage {
     return { bytes, mediaType };
   }
   const options = source.synthesize;
-  const plan = {
-    model: { id: 'respondWith' },
-    prompt: options.label ?? '',
-    width: options.width,
-    height: options.height,
-    format: options.format ?? 'png',
-    transparent: options.transparent ?? false,
-    seed: options.seed ?? 0,
-    quality: undefined,
-    compression: undefined,
-  } as unknown as GenerationPlan;
-  return synthesizeImage(plan, index);
+  const plan = planFor(options);
+  const look = options.color === undefined ? {} : { hue: hueOf(options.color) };
+  await prepareSynthesis(plan);
+  return synthesizeImage(plan, index, undefined, look);
+}
+
+/** Checks image sources up front, so a missing file or a bad colour fails where the test names it. */
+function checkSource(source: ImageSource, index: number): void {
+  if (source instanceof Uint8Array) {
+    if (!sniffMediaType(source)) throw new Error(`${PREFIX}: image ${index} is not a PNG, JPEG, WebP or SVG`);
+  } else if ('file' in source) {
+    const bytes = new Uint8Array(readFileSync(resolve(source.file)));
+    if (!sniffMediaType(bytes)) throw new Error(`${PREFIX}: ${source.file} is not a PNG, JPEG, WebP or SVG`);
+  } else if (source.synthesize.color !== undefined) {
+    hueOf(source.synthesize.color);
+  }
 }
 
 /**
@@ -108,32 +144,27 @@ export function respondWith(
   spec: RespondWithSpec | ((request: ImageGenerationRequest) => RespondWithSpec),
   options: OverrideOptions = {},
 ): AnswerOverride {
-  const build = (value: RespondWithSpec): Scenario => {
+  const build = async (value: RespondWithSpec): Promise<Scenario> => {
     const scenario: Scenario = {};
-    if (value.images) scenario.images = value.images.map(toProvided);
+    if (value.images) scenario.images = await Promise.all(value.images.map(toProvided));
     if (value.usage) scenario.usage = value.usage;
     if (value.created !== undefined) scenario.created = value.created;
     if (options.check === false) scenario.checkResponse = false;
     return scenario;
   };
-  // A static spec is turned into bytes once, now, so a bad fixture fails where the test names it.
-  const fixed = typeof spec === 'function' ? undefined : build(spec);
   const override: AnswerOverride = {
     once: options.once ?? false,
-    scenarioFor: (body) =>
-      fixed ?? build((spec as (request: ImageGenerationRequest) => RespondWithSpec)(body)),
+    scenarioFor: (body) => build(typeof spec === 'function' ? spec(body) : spec),
   };
-  if (fixed && options.check !== false) {
-    // The parts the test did not give come from the mock and keep the contract by construction.
-    const sample = {
-      created: fixed.created ?? 0,
-      data: (fixed.images ?? []).map((image) => ({
-        b64_json: toBase64(image.bytes),
-        media_type: image.mediaType,
-      })),
-      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, ...fixed.usage },
-    };
-    return { ...override, violations: validateSchema('ImageGenerationResponse', sample) };
-  }
-  return override;
+  if (typeof spec === 'function') return override;
+  // A static spec is checked now, so a bad fixture fails where the test names it.
+  spec.images?.forEach(checkSource);
+  if (options.check === false) return override;
+  // The images are real (or the mock's own); what a test can break is the rest of the answer.
+  const sample = {
+    created: spec.created ?? 0,
+    data: [],
+    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, ...spec.usage },
+  };
+  return { ...override, violations: validateSchema('ImageGenerationResponse', sample) };
 }

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASPECT_RATIOS, BACKGROUNDS, QUALITIES, RESOLUTIONS } from '../../src/contract/enums.ts';
 import { validateSchema } from '../../src/contract/validators.ts';
 import { createImageHandlers } from '../../src/index.ts';
-import { decodePngBase64, distinctColours, pixelAt, postImages } from '../helpers.ts';
+import { decodePngBase64, pixelAt, postImages } from '../helpers.ts';
+import { decodeBase64Image, distinctColours } from '../synth/decode.ts';
 
 const server = setupServer(...createImageHandlers({ now: () => 1_748_372_400_000 }));
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
@@ -26,15 +27,15 @@ async function ok(body: Record<string, unknown>) {
 }
 
 describe('POST /images through setupServer and fetch', () => {
-  it('answers the reference page example with a real 2K PNG and the page-shaped body', async () => {
+  it('answers the reference page example with a real 2K JPEG (the model default) and the page-shaped body', async () => {
     const body = await ok({
       model: SEEDREAM,
       prompt: 'a red panda astronaut floating in space, studio lighting',
     });
     expect(body.created).toBe(1_748_372_400);
     expect(body.data).toHaveLength(1);
-    expect(body.data[0]?.media_type).toBe('image/png');
-    const image = decodePngBase64(body.data[0]?.b64_json ?? '');
+    expect(body.data[0]?.media_type).toBe('image/jpeg');
+    const image = decodeBase64Image(body.data[0]?.b64_json ?? '', 'image/jpeg');
     expect([image.width, image.height]).toEqual([2048, 2048]);
     expect(distinctColours(image, 16)).toBeGreaterThan(2);
     expect(body.usage).toEqual({ prompt_tokens: 0, completion_tokens: 4096, total_tokens: 4096, cost: 0.04 });
@@ -51,7 +52,7 @@ describe('POST /images through setupServer and fetch', () => {
     'aspect_ratio %s on Seedream 4.5 gives an image of that (or the nearest offered) ratio',
     async (aspect_ratio) => {
       const body = await ok({ model: SEEDREAM, prompt: 'ratios', aspect_ratio, resolution: '1K' });
-      const image = decodePngBase64(body.data[0]?.b64_json ?? '');
+      const image = decodeBase64Image(body.data[0]?.b64_json ?? '', body.data[0]?.media_type ?? '');
       const offered = [
         '1:1',
         '1:2',
@@ -137,7 +138,8 @@ describe('POST /images through setupServer and fetch', () => {
 
   it('explicit size is honoured exactly where the model allows it', async () => {
     const body = await ok({ model: 'black-forest-labs/flux.2-pro', prompt: 'exact', size: '1000x600' });
-    const image = decodePngBase64(body.data[0]?.b64_json ?? '');
+    expect(body.data[0]?.media_type).toBe('image/jpeg');
+    const image = decodeBase64Image(body.data[0]?.b64_json ?? '', 'image/jpeg');
     expect([image.width, image.height]).toEqual([1000, 600]);
     expect(body.usage.cost).toBeCloseTo(0.6 * 0.03, 9);
   });

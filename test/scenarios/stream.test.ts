@@ -2,7 +2,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateStreamEvent } from '../../src/contract/validators.ts';
 import { createImageHandlers } from '../../src/index.ts';
-import { decodePngBase64, postImages } from '../helpers.ts';
+import { decodePngBase64, distinctColours, postImages } from '../helpers.ts';
 import { readSse } from '../sse.ts';
 
 const server = setupServer(...createImageHandlers());
@@ -48,6 +48,13 @@ describe('SSE over POST through setupServer', () => {
     expect(completed[0]).not.toHaveProperty('usage');
     expect(completed[1]).toMatchObject({ media_type: 'image/png', usage: { completion_tokens: 2 * 1584 } });
     expect(completed[0]?.b64_json).not.toBe(completed[1]?.b64_json);
+    // Each preview is less finished than the next, and the last event is the finished image.
+    const detail = stream.events
+      .slice(0, 3)
+      .map((e) => distinctColours(decodePngBase64(String(e.b64_json)), 2));
+    expect(detail[0]).toBeLessThan(detail[1] ?? 0);
+    expect(detail[1]).toBeLessThan(detail[2] ?? 0);
+    expect(new Set(stream.events.slice(0, 3).map((e) => e.b64_json)).size).toBe(3);
     // The messages are data-only: no `event:` names, no ids.
     expect(stream.messages.every((m) => m.event === undefined && m.id === undefined)).toBe(true);
   });

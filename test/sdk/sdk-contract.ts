@@ -4,6 +4,7 @@ import { OpenRouter } from '@openrouter/sdk';
 import * as errors from '@openrouter/sdk/models/errors';
 import { expect, it } from 'vitest';
 import { decodePngBase64, KEY } from '../helpers.ts';
+import { decodeBase64Image } from '../synth/decode.ts';
 
 export function client(serverURL: string) {
   // Retries off: error-path tests must see the first answer, not a backoff loop.
@@ -21,8 +22,8 @@ export function sdkContract(serverURL: () => string) {
     });
     if (!('data' in result)) throw new Error('expected a JSON answer');
     expect(result.data).toHaveLength(1);
-    expect(result.data[0]?.mediaType).toBe('image/png');
-    const image = decodePngBase64(result.data[0]?.b64Json ?? '');
+    expect(result.data[0]?.mediaType).toBe('image/jpeg');
+    const image = decodeBase64Image(result.data[0]?.b64Json ?? '', 'image/jpeg');
     expect([image.width, image.height]).toEqual([1024, 1024]);
     expect(result.usage).toMatchObject({
       promptTokens: 0,

@@ -100,6 +100,38 @@ describe('control the answer', () => {
     }
   });
 
+  it('respondWith synthesis options: colour, format, label, size', async () => {
+    mock.use(
+      respondWith({
+        images: [
+          { synthesize: { width: 96, height: 64, color: '#ff0000', label: 'red' } },
+          { synthesize: { width: 96, height: 64, color: '#0000ff', label: 'blue' } },
+          { synthesize: { width: 40, height: 30, format: 'jpeg' } },
+        ],
+      }),
+    );
+    const body = (await (await postImages({ model: GPT, prompt: 'x' })).json()) as {
+      data: { b64_json: string; media_type: string }[];
+    };
+    expect(body.data.map((d) => d.media_type)).toEqual(['image/png', 'image/png', 'image/jpeg']);
+    const corner = (b64: string) => {
+      const image = decode(Buffer.from(b64, 'base64'));
+      const c = image.channels;
+      return [image.data[0], image.data[1], image.data[2]].map(Number).concat(c) as number[];
+    };
+    const [r1, g1, b1] = corner(body.data[0]?.b64_json ?? '');
+    const [r2, g2, b2] = corner(body.data[1]?.b64_json ?? '');
+    expect(r1).toBeGreaterThan(Math.max(g1 ?? 0, b1 ?? 0)); // red dominates
+    expect(b2).toBeGreaterThan(Math.max(r2 ?? 0, g2 ?? 0)); // blue dominates
+    expect(Buffer.from(body.data[2]?.b64_json ?? '', 'base64').subarray(0, 3)).toEqual(
+      Buffer.from([0xff, 0xd8, 0xff]),
+    );
+    expect(() => respondWith({ images: [{ synthesize: { width: 1, height: 1, color: 'red' } }] })).toThrow(
+      /color must be a CSS hex colour/,
+    );
+    expect(() => respondWith({ images: [{ file: 'fixtures/images/missing.png' }] })).toThrow(/ENOENT/);
+  });
+
   it('streams the given images too', async () => {
     mock.use(respondWith({ images: [{ synthesize: { width: 16, height: 16 } }] }));
     const text = await (await postImages({ model: GPT, prompt: 'x', stream: true })).text();
