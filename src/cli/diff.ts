@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { diffDocuments } from '../check/diff/diff.ts';
 import { type DiffReport, formatDiffHuman, formatDiffJson, formatDiffJunit } from '../check/diff/format.ts';
 import { parseOpenApi } from '../check/diff/load.ts';
+import { parseCommand } from './args.ts';
 import { UsageError } from './usage-error.ts';
 import { colorFor, reporterOf } from './validate.ts';
 
@@ -37,15 +37,16 @@ function load(file: string) {
   }
 }
 
+const OPTIONS = {
+  reporter: { type: 'string' },
+  output: { type: 'string' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** `diff`: compares two documents; resolves with the exit code. */
 export async function diff(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(argv, OPTIONS, true);
   if (values.help) {
     process.stdout.write(DIFF_HELP);
     return 0;
@@ -66,18 +67,4 @@ export async function diff(argv: string[]): Promise<number> {
     if (reporter !== 'human') process.stdout.write(formatDiffHuman(report));
   } else process.stdout.write(text);
   return report.changes.some((c) => c.severity === 'breaking') ? 1 : 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      reporter: { type: 'string' },
-      output: { type: 'string' },
-      'no-color': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

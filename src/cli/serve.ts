@@ -1,6 +1,5 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ImagesApiError } from '../contract/errors.ts';
 import { parseCatalogFile } from '../models/catalog-file.ts';
 import { ERROR_SCENARIOS, FAULT_SCENARIOS } from '../scenarios/catalog.ts';
@@ -11,6 +10,7 @@ import {
   normalizeBasePath,
   startMockServer,
 } from '../server/mock-server.ts';
+import { parseCommand } from './args.ts';
 import { UsageError } from './usage-error.ts';
 
 export const SERVE_HELP = `Usage: openrouter-images-mock serve [options]
@@ -182,12 +182,7 @@ function configValues(path: string): Values {
 
 /** The server's options from the command line (and a config file), or a usage error. */
 export function serveOptions(argv: string[]): MockServerOptions | 'help' {
-  let cli: Values;
-  try {
-    cli = parseArgs({ args: argv, strict: true, allowPositionals: false, options: OPTIONS }).values as Values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const cli = parseCommand(argv, OPTIONS).values as Values;
   if (cli.help) return 'help';
   const values: Values = { ...(cli.config ? configValues(cli.config) : {}), ...cli };
   const log = values.log ?? 'pretty';

@@ -1,12 +1,12 @@
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { catalogFromJson } from '../check/catalog-file.ts';
 import type { RecordingFormat } from '../check/read.ts';
 import { formatReport, type ReporterName } from '../check/report/format.ts';
 import { type CheckReport, exitCodeOf } from '../check/report/report.ts';
 import { validateRecording } from '../check/validate-recording.ts';
 import type { Catalog } from '../models/catalog.ts';
+import { parseCommand } from './args.ts';
 import { UsageError } from './usage-error.ts';
 
 export const VALIDATE_HELP = `Usage: openrouter-images-mock validate [options] <file...>
@@ -80,15 +80,18 @@ function formatOf(file: string): RecordingFormat | undefined {
   return undefined;
 }
 
+const OPTIONS = {
+  reporter: { type: 'string' },
+  output: { type: 'string' },
+  catalog: { type: 'string' },
+  verbose: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** `validate`: checks recorded files; resolves with the exit code. */
 export async function validate(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(argv, OPTIONS, true);
   if (values.help) {
     process.stdout.write(VALIDATE_HELP);
     return 0;
@@ -124,21 +127,5 @@ export async function validate(argv: string[]): Promise<number> {
     output: values.output,
     color: colorFor(values['no-color'], values.output),
     verbose: values.verbose,
-  });
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      reporter: { type: 'string' },
-      output: { type: 'string' },
-      catalog: { type: 'string' },
-      verbose: { type: 'boolean' },
-      'no-color': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
   });
 }

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { redactText } from '../check/redact.ts';
 import type { CheckReport } from '../check/report/report.ts';
 import { isLocalUrl, runVerify } from '../check/verify/run.ts';
+import { parseCommand } from './args.ts';
 import { UsageError } from './usage-error.ts';
 import { catalogOption, colorFor, emitReport, reporterOf } from './validate.ts';
 
@@ -42,14 +42,26 @@ function integer(name: string, value: string | undefined, min: number, fallback:
   return n;
 }
 
+const OPTIONS = {
+  'base-url': { type: 'string' },
+  'api-key-env': { type: 'string' },
+  model: { type: 'string', multiple: true },
+  'max-requests': { type: 'string' },
+  seed: { type: 'string' },
+  'max-cost': { type: 'string' },
+  concurrency: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  catalog: { type: 'string' },
+  reporter: { type: 'string' },
+  output: { type: 'string' },
+  verbose: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** `verify`: runs the suite against --base-url; resolves with the exit code. */
 export async function verify(argv: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCommand(argv, OPTIONS);
   if (values.help) {
     process.stdout.write(VERIFY_HELP);
     return 0;
@@ -106,29 +118,5 @@ export async function verify(argv: string[]): Promise<number> {
     output: values.output,
     color: colorFor(values['no-color'], values.output),
     verbose: values.verbose,
-  });
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      'base-url': { type: 'string' },
-      'api-key-env': { type: 'string' },
-      model: { type: 'string', multiple: true },
-      'max-requests': { type: 'string' },
-      seed: { type: 'string' },
-      'max-cost': { type: 'string' },
-      concurrency: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      catalog: { type: 'string' },
-      reporter: { type: 'string' },
-      output: { type: 'string' },
-      verbose: { type: 'boolean' },
-      'no-color': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
   });
 }

@@ -1,6 +1,7 @@
 import { openApiDocument } from '../../contract/document.gen.ts';
 import { OUTPUT_FORMATS, RESOLUTIONS } from '../../contract/enums.ts';
 import type { CapabilityDescriptor, ImageModelListItem } from '../../contract/types.ts';
+import { createRandom } from '../../synth/random.ts';
 
 /** One request of the verify suite and the answer the contract prescribes for it. */
 export interface VerifyCase {
@@ -264,25 +265,13 @@ export function buildVerifySuite(
   return cases;
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same selection everywhere. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * At most `max` cases: a baseline per model first, then the global refusals, then
  * a seeded random choice of the rest; the result keeps the suite's order.
  */
 export function selectCases(cases: readonly VerifyCase[], max: number, seed = 0): VerifyCase[] {
   if (cases.length <= max) return [...cases];
-  const next = random(seed);
+  const next = createRandom(seed);
   const shuffle = (list: VerifyCase[]) => {
     for (let i = list.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));
