@@ -1,0 +1,408 @@
+/**
+ * Server benchmark: drives the standalone mock server over loopback with autocannon and puts
+ * each scenario beside a bare node:http server answering the same bytes, measured in the same
+ * run, one right after the other. Then a soak run of mixed requests reports the server's memory.
+ *
+ *   npm run bench:server                      # 10 s per measurement, 60 s soak, 64 connections
+ *   npm run bench:server -- --quick           # 3 s per measurement, 10 s soak
+ *   npm run bench:server -- --only png-1k-fresh --cpu-prof   # profile the mock server process
+ *
+ * Flags: --duration <s> (per measurement), --soak <s> (0 skips it), --connections <n>,
+ * --only <name,…|soak>, --cpu-prof (a .cpuprofile of the mock server; read it with
+ * bench/server/profile-summary.ts), --json <file>, --mock-node-options "<flags>" (e.g. V8 heap
+ * flags), --server-module <path> (another build of src/server/index.ts, for A/B runs).
+ * Both servers run in child processes (bench/server/child.ts): the load generator in this process
+ * takes one core, the server under test the other. Everything stays on 127.0.0.1.
+ */
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import type { FromChild, ToChild } from './server/child.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    duration: { type: 'string' },
+    soak: { type: 'string' },
+    connections: { type: 'string' },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'boolean' },
+    json: { type: 'string' },
+    'mock-node-options': { type: 'string' },
+    'server-module': { type: 'string' },
+  },
+});
+const DURATION = Number(flags.duration ?? (flags.quick ? 3 : 10));
+const SOAK = Number(flags.soak ?? (flags.quick ? 10 : 60));
+const CONNECTIONS = Number(flags.connections ?? 64);
+const WARMUP = flags.quick ? 1 : 2;
+const RSS_LIMIT_MB = 150;
+
+const KEY = 'sk-or-v1-0000000000000000000000000000000000000000000000000000000000000000';
+const HEADERS = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+
+type Target = { kind: 'ratio'; min: number } | { kind: 'rps'; min: number };
+
+interface Scenario {
+  name: string;
+  label: string;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+  /** A new prompt on every request: nothing can come from a cache. */
+  fresh?: boolean;
+  expect: { status: number; contentType: string; width?: number; events?: number };
+  target?: Target;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'error-400',
+    label: '400 validation error',
+    body: { model: 'openai/gpt-image-1', prompt: 'a fox', n: 99 },
+    expect: { status: 400, contentType: 'application/json' },
+    target: { kind: 'ratio', min: 0.5 },
+  },
+  {
+    name: 'png-512',
+    label: '512² PNG, same request',
+    body: { model: 'google/gemini-3.1-flash-image', prompt: 'a fox', resolution: '512' },
+    expect: { status: 200, contentType: 'application/json', width: 512 },
+  },
+  {
+    name: 'png-1k',
+    label: '1K PNG, same request',
+    body: { model: 'google/gemini-3.1-flash-image', prompt: 'a fox', resolution: '1K' },
+    expect: { status: 200, contentType: 'application/json', width: 1024 },
+    target: { kind: 'ratio', min: 0.25 },
+  },
+  {
+    name: 'png-1k-fresh',
+    label: '1K PNG, new prompt each',
+    body: { model: 'google/gemini-3.1-flash-image', prompt: 'a fox', resolution: '1K' },
+    fresh: true,
+    expect: { status: 200, contentType: 'application/json', width: 1024 },
+    target: { kind: 'rps', min: 1000 },
+  },
+  {
+    name: 'svg',
+    label: 'SVG, same request',
+    body: { model: 'recraft/recraft-v3-svg', prompt: 'a fox' },
+    expect: { status: 200, contentType: 'application/json' },
+  },
+  {
+    name: 'stream-5',
+    label: 'stream, 5 events (1K PNGs)',
+    body: { model: 'openai/gpt-image-1', prompt: 'a fox', size: '1024x1024', stream: true },
+    // 4 partial images + the completed one, then [DONE].
+    headers: { prefer: 'partial-images=4' },
+    expect: { status: 200, contentType: 'text/event-stream', events: 5 },
+  },
+];
+
+interface Child {
+  process: ChildProcess;
+  origin: string;
+  send(message: ToChild): void;
+  memory(gc?: boolean): Promise<Extract<FromChild, { type: 'memory' }>>;
+  stop(): Promise<void>;
+}
+
+function startChild(kind: 'mock' | 'bare', execArgv: string[] = [], module?: string): Promise<Child> {
+  const child = fork(new URL('./server/child.ts', import.meta.url), module ? [kind, module] : [kind], {
+    execArgv,
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const send = (message: ToChild) => child.send(message);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${kind} server exited (${code}) before it was ready`)));
+    child.once('message', (message: FromChild) => {
+      if (message.type !== 'ready') return reject(new Error(`unexpected message ${message.type}`));
+      child.removeAllListeners('exit');
+      resolve({
+        process: child,
+        origin: message.origin,
+        send,
+        memory: (gc = false) =>
+          new Promise((done) => {
+            const onMessage = (reply: FromChild) => {
+              if (reply.type !== 'memory') return;
+              child.off('message', onMessage);
+              done(reply);
+            };
+            child.on('message', onMessage);
+            send({ type: 'memory', gc });
+          }),
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            send({ type: 'stop' });
+          }),
+      });
+    });
+  });
+}
+
+let prompts = 0;
+/** Gives every request of a fresh scenario a prompt no earlier request had. */
+const freshRequest = (body: Record<string, unknown>) => (request: autocannon.Request) => {
+  prompts += 1;
+  return { ...request, body: JSON.stringify({ ...body, prompt: `${body.prompt} #${prompts}` }) };
+};
+
+/** Sends one request and checks it is the answer the scenario is about; returns its bytes. */
+async function probe(origin: string, scenario: Scenario): Promise<{ contentType: string; body: Uint8Array }> {
+  const response = await fetch(`${origin}/api/v1/images`, {
+    method: 'POST',
+    headers: { ...HEADERS, ...scenario.headers },
+    body: JSON.stringify(scenario.body),
+  });
+  const body = new Uint8Array(await response.arrayBuffer());
+  const contentType = response.headers.get('content-type') ?? '';
+  const fail = (why: string) => {
+    throw new Error(`scenario ${scenario.name}: ${why}`);
+  };
+  if (response.status !== scenario.expect.status) fail(`status ${response.status}`);
+  if (!contentType.startsWith(scenario.expect.contentType)) fail(`content-type ${contentType}`);
+  const text = new TextDecoder().decode(body);
+  if (scenario.expect.width !== undefined) {
+    const png = Buffer.from(
+      (JSON.parse(text) as { data: { b64_json: string }[] }).data[0]?.b64_json ?? '',
+      'base64',
+    );
+    // IHDR: width and height are the big-endian words at bytes 16 and 20.
+    if (png.readUInt32BE(16) !== scenario.expect.width) fail(`width ${png.readUInt32BE(16)}`);
+  }
+  if (scenario.expect.events !== undefined) {
+    const frames = text.split('\n\n').filter((frame) => frame.startsWith('data: '));
+    if (frames.at(-1) !== 'data: [DONE]') fail('stream does not end with [DONE]');
+    if (frames.length - 1 !== scenario.expect.events) fail(`${frames.length - 1} events`);
+  }
+  return { contentType, body };
+}
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Connection errors, timeouts and answers with another status than expected. */
+  errors: number;
+  statuses: Record<string, number>;
+}
+
+async function measure(
+  url: string,
+  scenario: Partial<Pick<Scenario, 'body' | 'headers' | 'fresh'>>,
+  duration: number,
+  expected: readonly number[],
+  requests?: autocannon.Request[],
+): Promise<Measured> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { ...HEADERS, ...scenario.headers },
+    body: scenario.body && JSON.stringify(scenario.body),
+    connections: CONNECTIONS,
+    duration,
+    requests:
+      requests ??
+      (scenario.fresh && scenario.body ? [{ setupRequest: freshRequest(scenario.body) }] : undefined),
+  });
+  const statuses: Record<string, number> = {};
+  let unexpected = 0;
+  for (const [code, { count = 0 }] of Object.entries(result.statusCodeStats ?? {})) {
+    statuses[code] = Number(count);
+    if (!expected.includes(Number(code))) unexpected += Number(count);
+  }
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.mismatches + unexpected,
+    statuses,
+  };
+}
+
+const number = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n < 10 ? n.toFixed(1) : n.toFixed(0));
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+function verdict(target: Target | undefined, rps: number, ratio: number): string {
+  if (!target) return '';
+  if (target.kind === 'ratio') {
+    return `${ratio >= target.min ? 'met' : 'MISSED'} (>= ${target.min * 100}% of bare)`;
+  }
+  return `${rps >= target.min ? 'met' : 'MISSED'} (>= ${number(target.min)} req/s)`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) =>
+        i === 0 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0),
+      )
+      .join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function gitDescription(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${sha} + uncommitted changes` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  // `--only soak` runs the soak alone.
+  const only = flags.only?.split(',');
+  const selected = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
+  const unknown = only?.filter((name) => name !== 'soak' && !SCENARIOS.some((s) => s.name === name));
+  if (unknown?.length) throw new Error(`--only: no scenario named ${unknown.join(', ')}`);
+  const profileDir = flags['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'orim-bench-prof-')) : undefined;
+  const mock = await startChild(
+    'mock',
+    [
+      '--expose-gc',
+      ...(flags['mock-node-options']?.split(/\s+/).filter(Boolean) ?? []),
+      ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    ],
+    flags['server-module'] && pathToFileURL(resolve(flags['server-module'])).href,
+  );
+  const bare = await startChild('bare');
+  const stopAll = () => Promise.all([mock.stop(), bare.stop()]);
+  process.once('SIGINT', () => stopAll().then(() => process.exit(130)));
+
+  console.log(
+    `server benchmark: node ${process.version}, ${availableParallelism()} × ${cpus()[0]?.model ?? 'cpu'}, ` +
+      `${CONNECTIONS} connections, ${DURATION} s per measurement (after ${WARMUP} s warm-up), git ${gitDescription()}`,
+  );
+  const idle = await mock.memory();
+  console.log('bare = node:http answering the same bytes as the mock, from a fixed buffer');
+  console.log(`mock server RSS at start, idle: ${mb(idle.rss)}\n`);
+
+  const rows: string[][] = [];
+  const results: Record<string, unknown>[] = [];
+  for (const scenario of selected) {
+    const answer = await probe(mock.origin, scenario);
+    const barePath = `/bare/${scenario.name}`;
+    bare.send({
+      type: 'fixed',
+      path: barePath,
+      status: scenario.expect.status,
+      contentType: answer.contentType,
+      body: answer.body,
+    });
+    const expected = [scenario.expect.status];
+    const mockUrl = `${mock.origin}/api/v1/images`;
+    await measure(mockUrl, scenario, WARMUP, expected);
+    const baseline = await measure(`${bare.origin}${barePath}`, scenario, DURATION, expected);
+    const run = await measure(mockUrl, scenario, DURATION, expected);
+    const ratio = run.rps / baseline.rps;
+    const memory = await mock.memory();
+    const live = await mock.memory(true);
+    rows.push([
+      scenario.label,
+      `${(answer.body.byteLength / 1024).toFixed(1)} KB`,
+      number(baseline.rps),
+      `${ms(baseline.p50)}/${ms(baseline.p99)}`,
+      number(run.rps),
+      ms(run.p50),
+      ms(run.p99),
+      String(run.errors + baseline.errors),
+      `${(ratio * 100).toFixed(1)}%`,
+      mb(memory.rss),
+      verdict(scenario.target, run.rps, ratio),
+    ]);
+    results.push({
+      scenario: scenario.name,
+      bytes: answer.body.byteLength,
+      bare: baseline,
+      mock: run,
+      ratio,
+      mockMemory: memory,
+      mockMemoryAfterGc: live,
+    });
+    process.stdout.write(`  measured ${scenario.name}\n`);
+  }
+  if (rows.length > 0)
+    console.log(
+      `\n${table(
+        [
+          'scenario',
+          'answer',
+          'bare req/s',
+          'bare p50/p99 ms',
+          'mock req/s',
+          'p50 ms',
+          'p99 ms',
+          'errors',
+          'mock/bare',
+          'mock RSS',
+          'target',
+        ],
+        rows,
+      )}\n`,
+    );
+
+  let soak: Record<string, unknown> | undefined;
+  if (SOAK > 0 && (!only || only.includes('soak'))) {
+    // Every kind of request in turn, each with a new prompt, so caches cannot hide a leak.
+    const mix = SCENARIOS.map((s) => ({
+      method: 'POST' as const,
+      headers: { ...HEADERS, ...s.headers },
+      setupRequest: freshRequest(s.body),
+    }));
+    const before = await mock.memory();
+    let peak = before.rss;
+    const sampler = setInterval(() => {
+      mock.memory().then((m) => {
+        peak = Math.max(peak, m.rss);
+      });
+    }, 1000);
+    const run = await measure(`${mock.origin}/api/v1/images`, {}, SOAK, [200, 400], mix);
+    clearInterval(sampler);
+    const after = await mock.memory();
+    peak = Math.max(peak, after.rss);
+    soak = { seconds: SOAK, connections: CONNECTIONS, before, after, peakRss: peak, run };
+    console.log(
+      `soak: ${SOAK} s at ${CONNECTIONS} connections, mixed requests (all ${SCENARIOS.length} kinds, new prompt each): ` +
+        `${number(run.requests)} requests, ${number(run.rps)} req/s, p50 ${ms(run.p50)} ms, p99 ${ms(run.p99)} ms, ` +
+        `${run.errors} errors (statuses ${JSON.stringify(run.statuses)})`,
+    );
+    console.log(
+      `mock server RSS: ${mb(before.rss)} before, ${mb(peak)} peak, ${mb(after.rss)} after ` +
+        `(V8 heap ${mb(after.heapUsed)} used of ${mb(after.heapTotal)}, array buffers ${mb(after.arrayBuffers)}): ` +
+        `${after.rss < RSS_LIMIT_MB * 1024 * 1024 && run.errors === 0 ? 'met' : 'MISSED'} ` +
+        `(< ${RSS_LIMIT_MB} MB, no errors)`,
+    );
+  }
+
+  await stopAll();
+  if (profileDir) console.log(`\nCPU profile of the mock server: ${profileDir}`);
+  if (flags.json) {
+    writeFileSync(
+      flags.json,
+      JSON.stringify(
+        { node: process.version, connections: CONNECTIONS, duration: DURATION, results, soak },
+        null,
+        2,
+      ),
+    );
+  }
+}
+
+await main();
