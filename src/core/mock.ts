@@ -97,6 +97,30 @@ interface Assessment {
   plan?: ReturnType<typeof planGeneration>;
 }
 
+// Base64 of images the synthesis cache hands out again: the same bytes object, encoded once.
+const base64Memo = new WeakMap<Uint8Array, string>();
+function base64Of(bytes: Uint8Array): string {
+  let text = base64Memo.get(bytes);
+  if (text === undefined) {
+    text = toBase64(bytes);
+    base64Memo.set(bytes, text);
+  }
+  return text;
+}
+
+/**
+ * The JSON text of an images answer. Base64 and media types need no escaping, so the (large)
+ * image strings are joined in as they are rather than walked again by JSON.stringify.
+ */
+function imagesJson(answer: ImageGenerationResponse): string {
+  const images = answer.data.map(
+    (image) =>
+      `{"b64_json":"${image.b64_json}"${image.media_type === undefined ? '' : `,"media_type":${JSON.stringify(image.media_type)}`}}`,
+  );
+  const usage = answer.usage === undefined ? '' : `,"usage":${JSON.stringify(answer.usage)}`;
+  return `{"created":${JSON.stringify(answer.created)},"data":[${images.join(',')}]${usage}}`;
+}
+
 /** Creates the resolver. See `ImagesMockOptions` for every default. */
 export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const catalog = new Catalog(options);
@@ -223,7 +247,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     const data: ImageGenerationResponse['data'] = [];
     for (let index = 0; index < count; index++) {
       const image = imageAt(index);
-      data.push({ b64_json: toBase64(image.bytes), media_type: image.mediaType });
+      data.push({ b64_json: base64Of(image.bytes), media_type: image.mediaType });
     }
     const answer = checked(
       'ImageGenerationResponse',
@@ -231,7 +255,10 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       check,
     );
     accounts.charge(key, usage.cost ?? 0);
-    return jsonResponse(answer, 200, rateHeaders);
+    return new Response(imagesJson(answer), {
+      status: 200,
+      headers: { 'content-type': 'application/json', ...rateHeaders },
+    });
   }
 
   async function route(

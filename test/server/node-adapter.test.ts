@@ -211,6 +211,23 @@ describe('the response the client receives', () => {
     expect(pullsAfterCancel).toBe(0);
   });
 
+  it('never calls the handler when the client leaves during a small upload of announced length', async () => {
+    const handler = vi.fn(async () => new Response('unreachable'));
+    const onError = vi.fn();
+    const { url } = await start(handler, { onError });
+    const client = httpRequest(`${url}/api/v1/images`, {
+      method: 'POST',
+      headers: { 'content-length': '1000' },
+    });
+    client.on('error', () => {});
+    client.write('{"prompt":');
+    await sleep(50);
+    client.destroy();
+    await sleep(100);
+    expect(handler).not.toHaveBeenCalled();
+    expect(onError).not.toHaveBeenCalled();
+  });
+
   it('aborts the signal and reports nothing when the client leaves during the upload', async () => {
     const onError = vi.fn();
     const aborted = deferred();
@@ -231,9 +248,10 @@ describe('the response the client receives', () => {
       { onError },
     );
 
+    // A chunked upload streams into the handler (small bodies of announced length are buffered first).
     const client = httpRequest(`${url}/api/v1/images`, {
       method: 'POST',
-      headers: { 'content-length': '1000' },
+      headers: { 'transfer-encoding': 'chunked' },
     });
     client.on('error', () => {});
     client.write('{"prompt":');
