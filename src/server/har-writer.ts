@@ -9,7 +9,8 @@ function harHeaders(headers: Record<string, string>) {
   return Object.entries(redactHeaders(headers)).map(([name, value]) => ({ name, value }));
 }
 
-function bodyText(body: unknown): string {
+/** A recorded body as the text that went over the wire (JSON bodies were parsed when recorded). */
+export function bodyText(body: unknown): string {
   return typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
 }
 

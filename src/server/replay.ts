@@ -1,5 +1,6 @@
 import type { RecordedExchange } from '../check/exchange.ts';
 import { ImagesApiError } from '../contract/errors.ts';
+import { bodyText } from './har-writer.ts';
 import type { FetchHandler } from './node-adapter.ts';
 
 /** JSON with sorted keys, so two equal bodies give the same text whatever their key order. */
@@ -63,12 +64,7 @@ export function createReplayHandler(
     headers.delete('content-length');
     headers.delete('content-encoding');
     headers.delete('transfer-encoding');
-    const payload =
-      response.body === undefined
-        ? null
-        : typeof response.body === 'string'
-          ? response.body
-          : JSON.stringify(response.body);
+    const payload = response.body === undefined ? null : bodyText(response.body);
     return new Response(payload, { status: response.status, headers });
   };
 }
