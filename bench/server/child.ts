@@ -1,7 +1,8 @@
 /**
  * A server process for `bench/server.ts`, started with `fork` so the load generator never shares
- * its event loop: `mock` runs `startMockServer` as `serve` does (no request log); `bare` is the
- * baseline, a node:http server answering a fixed body per path (set over IPC by the parent).
+ * its event loop: `mock` runs `startMockServer` as `serve` does (no request log, the same V8 heap
+ * setting: src/cli/heap.ts); `bare` is the baseline, a node:http server answering a fixed body per
+ * path (set over IPC by the parent).
  *
  * Messages in: `{ type: 'fixed', path, status, contentType, body }` (bare only), `{ type: 'memory' }`,
  * `{ type: 'stop' }`. Out: `{ type: 'ready', origin }`, `{ type: 'memory', rss, heapUsed, external }`.
@@ -69,6 +70,8 @@ async function startBare(): Promise<{ origin: string; close(): Promise<void> }> 
 }
 
 const kind = process.argv[2] as ChildKind;
+// The mock runs as `openrouter-images-mock serve` runs it: with the young generation kept small.
+if (kind === 'mock') (await import('../../src/cli/heap.ts')).keepYoungGenerationSmall();
 // Imported only by the mock process: the bare one must not carry the mock's modules in its memory.
 const server =
   kind === 'mock'

@@ -1,3 +1,4 @@
+import { textResponse } from '../core/text-response.ts';
 import type { ErrorResponse } from './types.ts';
 import type { Violation } from './violations.ts';
 
@@ -50,7 +51,7 @@ export class ImagesApiError extends Error {
   }
 
   toResponse(): Response {
-    return new Response(JSON.stringify(this.toBody()), {
+    return textResponse(JSON.stringify(this.toBody()), {
       status: this.status,
       headers: { 'content-type': 'application/json', ...this.headers },
     });

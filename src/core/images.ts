@@ -118,8 +118,11 @@ const textEncoder = new TextEncoder();
 /**
  * A per-process LRU of finished files, by everything they depend on: test suites repeat the same
  * request. Bounded by total bytes; long prompts are not cached (their key would be large).
+ * 8 MiB holds hundreds of typical answers (a 1K PNG is about 14 KB). It was 32 MiB, but a cached
+ * image also keeps its base64 text alive (mock.ts memoizes it per bytes object, about 4/3 the
+ * size, in the V8 heap), so a full 32 MiB cache held about 75 MB: half the server's RSS budget.
  */
-const CACHE_BYTES = 32 * 1024 * 1024;
+const CACHE_BYTES = 8 * 1024 * 1024;
 const CACHE_MAX_PROMPT = 2048;
 const cache = new Map<string, Uint8Array>();
 let cachedBytes = 0;

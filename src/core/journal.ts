@@ -55,11 +55,18 @@ export class Journal {
 
   /** Starts an entry; the caller fills in the rest as the answer takes shape. */
   open(request: Request, path: string): RecordedRequest {
-    return this.add({
+    // Copied and redacted in one pass (`add` would copy a second time): this runs per request.
+    const headers: Record<string, string> = {};
+    for (const [name, value] of request.headers) {
+      headers[name] = name === 'authorization' ? redactAuthorization(value) : value;
+    }
+    return this.#keep({
+      id: this.#next++,
+      time: new Date().toISOString(),
       method: request.method,
       url: request.url,
       path,
-      headers: Object.fromEntries(request.headers),
+      headers,
       verdict: { valid: true, violations: [] },
     });
   }
@@ -70,7 +77,10 @@ export class Journal {
     for (const [name, value] of Object.entries(fields.headers)) {
       headers[name] = name === 'authorization' ? redactAuthorization(value) : value;
     }
-    const entry: RecordedRequest = { id: this.#next++, time: new Date().toISOString(), ...fields, headers };
+    return this.#keep({ id: this.#next++, time: new Date().toISOString(), ...fields, headers });
+  }
+
+  #keep(entry: RecordedRequest): RecordedRequest {
     if (this.#limit > 0) {
       this.#entries.push(entry);
       if (this.#entries.length > this.#limit) this.#entries.shift();

@@ -19,6 +19,8 @@ import { Journal, type RecordedRequest } from './journal.ts';
 import { jsonResponse } from './respond.ts';
 import { latencyMs, sleep } from './sleep.ts';
 import { streamResponse } from './stream.ts';
+import { requestText, textResponse } from './text-response.ts';
+import { pathnameOf } from './url-path.ts';
 
 /** Where OpenRouter serves the API; the handlers answer here unless told otherwise. */
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
@@ -190,7 +192,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     entry: RecordedRequest,
     override: Scenario | undefined,
   ): Promise<Response> {
-    const text = await request.text();
+    const text = await requestText(request);
     const assessment = assess(text);
     if (assessment.body !== undefined) entry.body = assessment.body;
     entry.verdict = { valid: assessment.violations.length === 0, violations: assessment.violations };
@@ -255,7 +257,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       check,
     );
     accounts.charge(key, usage.cost ?? 0);
-    return new Response(imagesJson(answer), {
+    return textResponse(imagesJson(answer), {
       status: 200,
       headers: { 'content-type': 'application/json', ...rateHeaders },
     });
@@ -328,7 +330,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     journal,
     async handle(request, override) {
       const started = performance.now();
-      const { pathname } = new URL(request.url);
+      const pathname = pathnameOf(request.url);
       const inBase = pathname.startsWith(basePath);
       const entry = journal.open(request, inBase ? pathname.slice(basePath.length) || '/' : pathname);
       const response = await answer(request, entry, override, inBase);

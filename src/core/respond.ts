@@ -1,6 +1,8 @@
+import { textResponse } from './text-response.ts';
+
 /** A JSON answer; `body` is serialized once, here. */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  return textResponse(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
   });

@@ -1,6 +1,7 @@
 import { ImagesApiError } from '../contract/errors.ts';
 import type { ImagesMock } from '../core/mock.ts';
 import { jsonResponse } from '../core/respond.ts';
+import { pathnameOf } from '../core/url-path.ts';
 import type { FetchHandler } from './node-adapter.ts';
 
 /** Where the server's own endpoints live: outside any base path an API could use. */
@@ -14,7 +15,7 @@ export const INSPECTION_PREFIX = '/__mock';
 export function withInspection(handler: FetchHandler, mock: ImagesMock, version: string): FetchHandler {
   const started = Date.now();
   return async (request) => {
-    const { pathname } = new URL(request.url);
+    const pathname = pathnameOf(request.url);
     if (!pathname.startsWith(`${INSPECTION_PREFIX}/`)) return handler(request);
     const route = pathname.slice(INSPECTION_PREFIX.length);
     const method = request.method.toUpperCase();

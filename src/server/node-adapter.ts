@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { knownText, rememberRequestBody } from '../core/text-response.ts';
 
 /** A Web-standard request handler: the mock's core, independent of any server. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -193,6 +194,15 @@ async function serve(
     res.end();
     return;
   }
+  const text = knownText(response);
+  if (text !== undefined) {
+    // A body the mock built from a string: written from that string, with Content-Length, without
+    // a reader and reads on its stream (left unread, it is collected with the Response).
+    if (!hasLength) headers.push('content-length', String(Buffer.byteLength(text)));
+    writeHead(res, status, statusText, headers);
+    res.end(text);
+    return;
+  }
 
   try {
     reader = source.getReader();
@@ -286,6 +296,8 @@ function createRequest(
     init.duplex = 'half';
   }
   const request = new Request(url, init);
+  // The mock reads these bytes directly instead of through the Request's body stream.
+  if (body instanceof Buffer) rememberRequestBody(request, body);
   // Set after construction: a signal given to the constructor is followed through a WeakRef and a
   // FinalizationRegistry, which keeps every request alive longer and costs throughput and memory.
   // The mock reads `request.signal` directly; it never clones the request.
