@@ -11,12 +11,3 @@ export function toBase64(bytes: Uint8Array): string {
   }
   return btoa(binary);
 }
-
-/** Bytes of a base64 string (standard alphabet). */
-export function fromBase64(text: string): Uint8Array {
-  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(text, 'base64'));
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}

@@ -94,11 +94,6 @@ export function loadEncoder(format: WasmFormat): Promise<void> {
   return pending.webp.then(() => undefined);
 }
 
-/** Whether the encoder of `format` is loaded, so `encoderOf` will not throw. */
-export function isEncoderLoaded(format: WasmFormat): boolean {
-  return ready[format] !== undefined;
-}
-
 /** The loaded encoder of `format`; throws (misuse) when `loadEncoder` has not finished. */
 export function encoderOf<F extends WasmFormat>(format: F): Encoders[F] {
   const encoder = ready[format];

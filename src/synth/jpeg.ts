@@ -22,7 +22,7 @@ export const DEFAULT_JPEG_QUALITY = 75;
  * corrupt files for some inputs (the luma tables are fitted to part of the image only); seen
  * with this build at quality 75, so it stays on.
  */
-function mozJpegOptions(quality: number): MozJpegOptions {
+export function mozJpegOptions(quality: number): MozJpegOptions {
   return {
     quality: Math.max(1, Math.min(100, Math.round(quality))),
     baseline: true,

@@ -1,7 +1,7 @@
 import { decode } from 'jpeg-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encoderOf, loadEncoder } from './codecs.ts';
-import { synthesizeJpeg } from './jpeg.ts';
+import { mozJpegOptions, synthesizeJpeg } from './jpeg.ts';
 import { renderRaster } from './raster.ts';
 import { restripe } from './restripe.ts';
 
@@ -18,23 +18,10 @@ const spec = {
 beforeAll(() => loadEncoder('jpeg'));
 
 function sheetJpeg(rgba: Uint8Array, width: number, height: number, subsample: 1 | 2) {
+  // The production settings at quality 75, with the subsampling under test.
   return encoderOf('jpeg').encode(rgba, width, height, {
-    quality: 75,
-    baseline: true,
-    arithmetic: false,
-    progressive: false,
-    optimize_coding: true,
-    smoothing: 0,
-    color_space: 3,
-    quant_table: 3,
-    trellis_multipass: false,
-    trellis_opt_zero: false,
-    trellis_opt_table: false,
-    trellis_loops: 1,
-    auto_subsample: false,
+    ...mozJpegOptions(75),
     chroma_subsample: subsample,
-    separate_chroma_quality: false,
-    chroma_quality: 75,
   }) as Uint8Array;
 }
 

@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateStreamEvent } from '../../src/contract/validators.ts';
 import { decodePngBase64, KEY } from '../helpers.ts';
+import { readSse } from '../sse.ts';
 import { runCli, type ServingCli, startServe } from './spawn-cli.ts';
 
 describe('openrouter-images-mock serve', () => {
@@ -62,13 +62,10 @@ describe('openrouter-images-mock serve', () => {
       body: JSON.stringify({ model: 'openai/gpt-image-1', prompt: 'stream', stream: true, n: 2 }),
     });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const messages: EventSourceMessage[] = [];
-    const parser = createParser({ onEvent: (message) => messages.push(message) });
-    const decoder = new TextDecoder();
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
-      parser.feed(decoder.decode(chunk, { stream: true }));
-    expect(messages.at(-1)?.data).toBe('[DONE]');
-    const events = messages.slice(0, -1).map((m) => JSON.parse(m.data) as { type: string; usage?: unknown });
+    const stream = await readSse(response);
+    expect(stream.done).toBe(true);
+    expect(stream.messages.at(-1)?.data).toBe('[DONE]');
+    const events = stream.events as { type: string; usage?: unknown }[];
     for (const event of events) expect(validateStreamEvent(event)).toEqual([]);
     expect(events.map((e) => e.type)).toEqual([
       'image_generation.partial_image',

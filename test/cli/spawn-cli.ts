@@ -1,33 +1,12 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { type RunResult, runProcess } from '../run-process.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /** Runs the real CLI (the TypeScript source, on the Node that runs the tests) and collects its output. */
-export function runCli(args: string[], timeoutMs = 10_000) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(
-          `CLI ${args.join(' ')} did not exit in ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`,
-        ),
-      );
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+export function runCli(args: string[], timeoutMs = 10_000): Promise<RunResult> {
+  return runProcess(process.execPath, [MAIN, ...args], { timeoutMs });
 }
 
 export interface ServingCli {
