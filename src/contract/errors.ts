@@ -1,4 +1,5 @@
-import { textResponse } from '../core/text-response.ts';
+import { type MockAnswer, textAnswer } from '../core/answer.ts';
+import { toWebResponse } from '../core/web.ts';
 import type { ErrorResponse } from './types.ts';
 import type { Violation } from './violations.ts';
 
@@ -50,11 +51,15 @@ export class ImagesApiError extends Error {
     return { error };
   }
 
-  toResponse(): Response {
-    return textResponse(JSON.stringify(this.toBody()), {
-      status: this.status,
-      headers: { 'content-type': 'application/json', ...this.headers },
+  toAnswer(): MockAnswer {
+    return textAnswer(JSON.stringify(this.toBody()), this.status, {
+      'content-type': 'application/json',
+      ...this.headers,
     });
+  }
+
+  toResponse(): Response {
+    return toWebResponse(this.toAnswer());
   }
 }
 

@@ -1,4 +1,5 @@
 import { ImagesApiError } from '../contract/errors.ts';
+import type { MockRequest } from './answer.ts';
 
 export interface AuthOptions {
   /** Keys the mock accepts. Default: any well-formed bearer token. */
@@ -9,8 +10,8 @@ export interface AuthOptions {
 const BEARER = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i;
 
 /** The API key of a request, or the 401 the service answers without a usable one. */
-export function authenticate(request: Request, options: AuthOptions): string {
-  const header = request.headers.get('authorization');
+export function authenticate(request: MockRequest, options: AuthOptions): string {
+  const header = request.header('authorization');
   if (!header) throw new ImagesApiError(401, 'Missing Authentication header');
   const key = BEARER.exec(header)?.[1];
   if (!key) {

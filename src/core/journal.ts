@@ -1,5 +1,6 @@
 import type { Violation } from '../contract/violations.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
+import type { MockRequest } from './answer.ts';
 
 /** What the mock received and how it answered: one entry of the request journal. */
 export interface RecordedRequest {
@@ -54,10 +55,10 @@ export class Journal {
   }
 
   /** Starts an entry; the caller fills in the rest as the answer takes shape. */
-  open(request: Request, path: string): RecordedRequest {
+  open(request: MockRequest, path: string): RecordedRequest {
     // Copied and redacted in one pass (`add` would copy a second time): this runs per request.
     const headers: Record<string, string> = {};
-    for (const [name, value] of request.headers) {
+    for (const [name, value] of request.headerEntries()) {
       headers[name] = name === 'authorization' ? redactAuthorization(value) : value;
     }
     return this.#keep({

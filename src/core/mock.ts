@@ -12,15 +12,21 @@ import { DEFAULT_LIMITS, type GenerationLimits, planGeneration } from '../models
 import { usageFor } from '../models/usage.ts';
 import { mergeScenarios, namedScenario, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
 import { Accounts, type CreditsOptions, type RateLimitOptions } from './accounts.ts';
+import {
+  type AnswerHandler,
+  answerHeader,
+  jsonAnswer,
+  type MockAnswer,
+  type MockRequest,
+  textAnswer,
+} from './answer.ts';
 import { authenticate } from './auth.ts';
 import { toBase64 } from './base64.ts';
 import { assertSynthesizable, prepareSynthesis, synthesizeImage } from './images.ts';
 import { Journal, type RecordedRequest } from './journal.ts';
-import { jsonResponse } from './respond.ts';
 import { latencyMs, sleep } from './sleep.ts';
-import { streamResponse } from './stream.ts';
-import { requestText, textResponse } from './text-response.ts';
-import { pathnameOf } from './url-path.ts';
+import { streamAnswer } from './stream.ts';
+import { fromWebRequest, toWebResponse } from './web.ts';
 
 /** Where OpenRouter serves the API; the handlers answer here unless told otherwise. */
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
@@ -188,11 +194,11 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   }
 
   async function generate(
-    request: Request,
+    request: MockRequest,
     entry: RecordedRequest,
     override: Scenario | undefined,
-  ): Promise<Response> {
-    const text = await requestText(request);
+  ): Promise<MockAnswer> {
+    const text = await request.text();
     const assessment = assess(text);
     if (assessment.body !== undefined) entry.body = assessment.body;
     entry.verdict = { valid: assessment.violations.length === 0, violations: assessment.violations };
@@ -202,12 +208,8 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     if (assessment.error || !assessment.plan) throw assessment.error ?? new ImagesApiError(400);
     const plan = assessment.plan;
     await prepareSynthesis(plan); // loads the jpeg/webp encoder on first use; synthesis is then synchronous
-    const scenario = mergeScenarios(
-      baseScenario,
-      scenarioFromPrefer(request.headers.get('prefer')),
-      override,
-    );
-    if (override || request.headers.has('prefer') || options.scenario) entry.scenario = scenario;
+    const scenario = mergeScenarios(baseScenario, scenarioFromPrefer(request.header('prefer')), override);
+    if (override || request.header('prefer') !== null || options.scenario) entry.scenario = scenario;
     const given = scenario.images;
     const count = given
       ? given.length
@@ -231,7 +233,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
 
     if (plan.stream) {
       entry.response.contentType = 'text/event-stream; charset=utf-8';
-      return streamResponse({
+      return streamAnswer({
         plan,
         count,
         created,
@@ -257,18 +259,15 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       check,
     );
     accounts.charge(key, usage.cost ?? 0);
-    return textResponse(imagesJson(answer), {
-      status: 200,
-      headers: { 'content-type': 'application/json', ...rateHeaders },
-    });
+    return textAnswer(imagesJson(answer), 200, { 'content-type': 'application/json', ...rateHeaders });
   }
 
   async function route(
-    request: Request,
+    request: MockRequest,
     entry: RecordedRequest,
     override: Scenario | undefined,
     inBase: boolean,
-  ): Promise<Response> {
+  ): Promise<MockAnswer> {
     const method = request.method.toUpperCase();
     const allow = (methods: string) => {
       if (!methods.split(', ').includes(method)) {
@@ -286,7 +285,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     if (ROUTES.models.test(entry.path)) {
       allow('GET, HEAD');
       const list = { data: catalog.list().map((model) => toListItem(model, basePath)) };
-      return jsonResponse(checked('ImageModelsListResponse', list));
+      return jsonAnswer(checked('ImageModelsListResponse', list));
     }
     const endpoints = ROUTES.endpoints.exec(entry.path);
     if (endpoints) {
@@ -294,50 +293,69 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       const id = `${decodeURIComponent(endpoints[1] ?? '')}/${decodeURIComponent(endpoints[2] ?? '')}`;
       const model = catalog.get(id);
       if (!model) throw new ImagesApiError(404, `Model ${id} not found`);
-      return jsonResponse(checked('ImageModelEndpointsResponse', toEndpointsResponse(model)));
+      return jsonAnswer(checked('ImageModelEndpointsResponse', toEndpointsResponse(model)));
     }
     throw new ImagesApiError(404, 'Not Found');
   }
 
   async function answer(
-    request: Request,
+    request: MockRequest,
     entry: RecordedRequest,
     override: Scenario | undefined,
     inBase: boolean,
-  ): Promise<Response> {
+  ): Promise<MockAnswer> {
     try {
       return await route(request, entry, override, inBase);
     } catch (error) {
       if (error instanceof ImagesApiError) {
         entry.response = { status: error.status, contentType: 'application/json', error: error.message };
-        return error.toResponse();
+        return error.toAnswer();
       }
       // The client went away (during latency, say): nobody reads this answer, and it is no fault.
-      if (request.signal.aborted) return new Response(null, { status: 499 });
+      if (request.signal.aborted) return { status: 499, headers: [], body: null };
       // A bug in the mock (or a user catalog that breaks the contract): say so loudly, but answer
       // in the service's shape so the client under test sees a 500, not a transport failure.
       onError(error);
       const message = error instanceof Error ? error.message : String(error);
       entry.response = { status: 500, contentType: 'application/json', error: message };
-      return new ImagesApiError(500, 'Internal Server Error', { mock_error: message }).toResponse();
+      return new ImagesApiError(500, 'Internal Server Error', { mock_error: message }).toAnswer();
     }
   }
 
-  return {
+  const resolve = async (request: MockRequest, override?: Scenario): Promise<MockAnswer> => {
+    const started = performance.now();
+    const pathname = request.pathname;
+    const inBase = pathname.startsWith(basePath);
+    const entry = journal.open(request, inBase ? pathname.slice(basePath.length) || '/' : pathname);
+    const result = await answer(request, entry, override, inBase);
+    entry.response ??= { status: result.status, contentType: answerHeader(result, 'content-type') };
+    entry.ms = Math.round((performance.now() - started) * 10) / 10;
+    options.onAnswered?.(entry);
+    return result;
+  };
+
+  const mock: ImagesMock = {
     catalog,
     basePath,
     accounts,
     journal,
     async handle(request, override) {
-      const started = performance.now();
-      const pathname = pathnameOf(request.url);
-      const inBase = pathname.startsWith(basePath);
-      const entry = journal.open(request, inBase ? pathname.slice(basePath.length) || '/' : pathname);
-      const response = await answer(request, entry, override, inBase);
-      entry.response ??= { status: response.status, contentType: response.headers.get('content-type') };
-      entry.ms = Math.round((performance.now() - started) * 10) / 10;
-      options.onAnswered?.(entry);
-      return response;
+      return toWebResponse(await resolve(fromWebRequest(request), override));
     },
   };
+  resolvers.set(mock, resolve);
+  return mock;
+}
+
+// The plain-data resolver behind each mock, for the standalone server (not part of the public API).
+const resolvers = new WeakMap<
+  ImagesMock,
+  (request: MockRequest, override?: Scenario) => Promise<MockAnswer>
+>();
+
+/** The resolver of `mock` on plain data: what the standalone server calls instead of `handle`. */
+export function answerHandlerOf(mock: ImagesMock): AnswerHandler {
+  const resolve = resolvers.get(mock);
+  if (!resolve) throw new TypeError('[openrouter-images-mock] not a mock made by createImagesMock');
+  return (request) => resolve(request);
 }

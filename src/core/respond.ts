@@ -1,12 +1,4 @@
-import { textResponse } from './text-response.ts';
-
-/** A JSON answer; `body` is serialized once, here. */
-export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return textResponse(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-  });
-}
+import type { MockAnswer } from './answer.ts';
 
 const encoder = new TextEncoder();
 
@@ -18,11 +10,11 @@ export const sseFrame = (data: unknown) =>
  * A `text/event-stream` answer whose chunks are produced only when the reader pulls, so a client
  * that goes away stops the generation: `cancel()` runs `onCancel` and ends the iterator.
  */
-export function sseResponse(
+export function sseAnswer(
   chunks: AsyncIterator<Uint8Array>,
   onCancel: () => void = () => {},
   headers: Record<string, string> = {},
-): Response {
+): MockAnswer {
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -38,8 +30,13 @@ export function sseResponse(
       await chunks.return?.(undefined).catch(() => {});
     },
   });
-  return new Response(body, {
+  return {
     status: 200,
-    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
-  });
+    headers: Object.entries({
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      ...headers,
+    }),
+    body,
+  };
 }

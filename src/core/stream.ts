@@ -1,9 +1,10 @@
 import type { ImageGenerationUsage, ImageStreamEvent } from '../contract/types.ts';
 import type { GenerationPlan } from '../models/plan.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
+import type { MockAnswer } from './answer.ts';
 import { toBase64 } from './base64.ts';
 import type { SynthesizedImage } from './images.ts';
-import { sseFrame, sseResponse } from './respond.ts';
+import { sseAnswer, sseFrame } from './respond.ts';
 import { sleep } from './sleep.ts';
 
 export interface StreamOptions {
@@ -145,7 +146,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * A `text/event-stream` answer. Frames are produced only when the reader pulls; when the client
  * goes away (the body is cancelled) the pending timer is cleared and generation stops at once.
  */
-export function streamResponse(options: StreamOptions): Response {
+export function streamAnswer(options: StreamOptions): MockAnswer {
   const abort = new AbortController();
-  return sseResponse(streamChunks(options, abort.signal), () => abort.abort());
+  return sseAnswer(streamChunks(options, abort.signal), () => abort.abort());
 }

@@ -1,8 +1,6 @@
 import { ImagesApiError } from '../contract/errors.ts';
+import { type AnswerHandler, jsonAnswer } from '../core/answer.ts';
 import type { ImagesMock } from '../core/mock.ts';
-import { jsonResponse } from '../core/respond.ts';
-import { pathnameOf } from '../core/url-path.ts';
-import type { FetchHandler } from './node-adapter.ts';
 
 /** Where the server's own endpoints live: outside any base path an API could use. */
 export const INSPECTION_PREFIX = '/__mock';
@@ -12,15 +10,15 @@ export const INSPECTION_PREFIX = '/__mock';
  * `GET /__mock/health`, `GET /__mock/requests` (the journal, keys redacted) and
  * `DELETE /__mock/requests` (empties it and resets simulated credits and rate limits).
  */
-export function withInspection(handler: FetchHandler, mock: ImagesMock, version: string): FetchHandler {
+export function withInspection(handler: AnswerHandler, mock: ImagesMock, version: string): AnswerHandler {
   const started = Date.now();
   return async (request) => {
-    const pathname = pathnameOf(request.url);
+    const pathname = request.pathname;
     if (!pathname.startsWith(`${INSPECTION_PREFIX}/`)) return handler(request);
     const route = pathname.slice(INSPECTION_PREFIX.length);
     const method = request.method.toUpperCase();
     if (route === '/health' && (method === 'GET' || method === 'HEAD')) {
-      return jsonResponse({
+      return jsonAnswer({
         status: 'ok',
         version,
         uptime_ms: Date.now() - started,
@@ -29,19 +27,19 @@ export function withInspection(handler: FetchHandler, mock: ImagesMock, version:
       });
     }
     if (route === '/requests' && (method === 'GET' || method === 'HEAD')) {
-      return jsonResponse({ data: mock.journal.list() });
+      return jsonAnswer({ data: mock.journal.list() });
     }
     if (route === '/requests' && method === 'DELETE') {
       mock.journal.clear();
       mock.accounts.reset();
-      return new Response(null, { status: 204 });
+      return { status: 204, headers: [], body: null };
     }
     const allowed =
       route === '/health' ? 'GET, HEAD' : route === '/requests' ? 'GET, HEAD, DELETE' : undefined;
     if (allowed)
       return new ImagesApiError(405, `Method ${method} is not allowed on ${pathname}`, undefined, {
         allow: allowed,
-      }).toResponse();
-    return new ImagesApiError(404, 'Not Found').toResponse();
+      }).toAnswer();
+    return new ImagesApiError(404, 'Not Found').toAnswer();
   };
 }

@@ -1,6 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeListener, type FetchHandler } from './node-adapter.ts';
+import type { AnswerHandler } from '../core/answer.ts';
+import { createAnswerListener, createNodeListener, type FetchHandler } from './node-adapter.ts';
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
@@ -48,12 +50,24 @@ const PREFIX = '[openrouter-images-mock]';
  * await server.close();
  * @see createNodeListener to mount the handler on a server you create yourself.
  */
-export async function listen(handler: FetchHandler, options: ListenOptions = {}): Promise<RunningServer> {
+export function listen(handler: FetchHandler, options: ListenOptions = {}): Promise<RunningServer> {
+  const listenerOptions = { maxBodyBytes: options.maxBodyBytes, onError: options.onError };
+  return serveWith(createNodeListener(handler, listenerOptions), options);
+}
+
+/** {@link listen} for a handler of plain requests and answers: how the standalone server runs. */
+export function listenAnswers(handler: AnswerHandler, options: ListenOptions = {}): Promise<RunningServer> {
+  const listenerOptions = { maxBodyBytes: options.maxBodyBytes, onError: options.onError };
+  return serveWith(createAnswerListener(handler, listenerOptions), options);
+}
+
+async function serveWith(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+  options: ListenOptions,
+): Promise<RunningServer> {
   const port = options.port ?? 4010;
   const host = options.host ?? '127.0.0.1';
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
-  const listenerOptions = { maxBodyBytes: options.maxBodyBytes, onError: options.onError };
-  const listener = createNodeListener(handler, listenerOptions);
 
   let closing: Promise<void> | undefined;
   // Responses not yet finished: close() must turn their connections over once they are done,

@@ -3,13 +3,14 @@ import type { RecordedExchange } from '../check/exchange.ts';
 import { readExchanges } from '../check/read.ts';
 import { redactText } from '../check/redact.ts';
 import { validateExchange } from '../check/validate.ts';
-import { createImagesMock, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
+import type { AnswerHandler } from '../core/answer.ts';
+import { answerHandlerOf, createImagesMock, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
 import { DroppedConnection } from '../core/stream.ts';
 import { withCors } from './cors.ts';
 import { recorderFor } from './har-writer.ts';
 import { withInspection } from './inspection.ts';
-import { type ListenOptions, listen, type RunningServer } from './listen.ts';
-import type { FetchHandler } from './node-adapter.ts';
+import { type ListenOptions, listenAnswers, type RunningServer } from './listen.ts';
+import { type FetchHandler, viaWebHandler } from './node-adapter.ts';
 import { createProxyHandler } from './proxy.ts';
 import { type ExchangeListener, withRecording } from './recording.ts';
 import { createReplayHandler } from './replay.ts';
@@ -71,6 +72,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     },
   });
   const version = packageVersion();
+  // Answered by the mock itself, the API runs on plain requests and answers (no Web objects); a
+  // proxy, a replay or a recording works on Web `Request`s and `Response`s.
+  let api: AnswerHandler = answerHandlerOf(mock);
   let source: FetchHandler = mock.handle;
   if (options.replay) source = await replayHandler(options.replay, basePath);
   if (options.proxy) source = createProxyHandler(options.proxy, basePath);
@@ -113,13 +117,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       }
       options.onExchange?.(exchange, violations);
     };
-    source = withRecording(source, check);
-  }
-  const api = options.cors === false ? source : withCors(source);
+    api = viaWebHandler(withRecording(source, check));
+  } else if (source !== mock.handle) api = viaWebHandler(source);
+  if (options.cors !== false) api = withCors(api);
   const handler = withInspection(api, mock, version);
   // A dropped connection is a scenario the user asked for, not a failure to report.
   const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
-  const server = await listen(handler, {
+  const server = await listenAnswers(handler, {
     ...options,
     onError: (error) => {
       if (!(error instanceof DroppedConnection)) onError(error);

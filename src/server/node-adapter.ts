@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { knownText, rememberRequestBody } from '../core/text-response.ts';
+import type { AnswerHandler, MockAnswer, MockRequest } from '../core/answer.ts';
+import { fromWebResponse } from '../core/web.ts';
 
 /** A Web-standard request handler: the mock's core, independent of any server. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -75,6 +76,28 @@ export function createNodeListener(
   handler: FetchHandler,
   options: NodeListenerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  return createAnswerListener(viaWebHandler(handler), options);
+}
+
+/** A Web-standard handler as an {@link AnswerHandler}: the `Request` is built only here. */
+export function viaWebHandler(handler: FetchHandler): AnswerHandler {
+  return async (request) => {
+    const response = await handler(request.toRequest());
+    if (!isResponse(response)) {
+      throw new TypeError(`${PREFIX} the handler resolved ${String(response)} instead of a Response`);
+    }
+    return fromWebResponse(response);
+  };
+}
+
+/**
+ * {@link createNodeListener} for a handler of plain requests and answers (src/core/answer.ts):
+ * what the standalone server runs, so a small exchange builds no Web `Request` or `Response`.
+ */
+export function createAnswerListener(
+  handler: AnswerHandler,
+  options: NodeListenerOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const onError = options.onError ?? defaultOnError;
   return (req, res) => {
@@ -88,7 +111,7 @@ export function createNodeListener(
 }
 
 async function serve(
-  handler: FetchHandler,
+  handler: AnswerHandler,
   req: IncomingMessage,
   res: ServerResponse,
   maxBodyBytes: number,
@@ -99,6 +122,13 @@ async function serve(
   if (contentLength !== undefined && Number(contentLength) > maxBodyBytes) {
     // Known too large up front: answer without ever calling the handler or reading the body.
     sendError(res, 413);
+    discardBody(req);
+    return;
+  }
+  const target = requestTarget(req);
+  if (target === undefined) {
+    // Malformed target or Host header, or a method no Web `Request` can carry (CONNECT, TRACE).
+    sendError(res, 400);
     discardBody(req);
     return;
   }
@@ -127,8 +157,8 @@ async function serve(
     contentLength !== undefined &&
     Number(contentLength) <= BUFFER_BELOW
   ) {
-    // A small body of announced length (every JSON request of this API) is read whole first: a
-    // byte body makes a far cheaper Request than a stream, and it is already bounded above.
+    // A small body of announced length (every JSON request of this API) is read whole first: it is
+    // already bounded above, and bytes in hand are far cheaper to decode than a stream.
     buffered = await readSmallBody(req);
     if (buffered === undefined) return;
   } else if (method !== 'GET' && method !== 'HEAD' && hasBody(req, contentLength)) {
@@ -145,18 +175,10 @@ async function serve(
     });
   }
 
-  let request: Request;
+  const request = new NodeRequest(req, method, target, abort.signal, buffered ?? body?.stream ?? null);
+  let answer: MockAnswer;
   try {
-    request = createRequest(req, method, abort.signal, buffered ?? body?.stream ?? null);
-  } catch {
-    // Malformed target or Host header, or a method `Request` refuses (CONNECT, TRACE).
-    sendError(res, 400);
-    return;
-  }
-
-  let response: Response;
-  try {
-    response = await handler(request);
+    answer = await handler(request);
   } catch (error) {
     // A handler failing because we aborted it (413) or the client left is expected, not an error.
     if (settled || req.socket.destroyed) return;
@@ -164,43 +186,36 @@ async function serve(
     sendError(res, 500);
     return;
   }
+  const source = answer.body;
   if (settled) {
-    response?.body?.cancel().catch(noop);
-    return;
-  }
-  if (!isResponse(response)) {
-    onError(new TypeError(`${PREFIX} the handler resolved ${String(response)} instead of a Response`));
-    sendError(res, 500);
+    if (source instanceof ReadableStream) source.cancel().catch(noop);
     return;
   }
 
-  const status = response.status;
+  const status = answer.status;
   if (status === 0) {
-    response.body?.cancel().catch(noop);
+    if (source instanceof ReadableStream) source.cancel().catch(noop);
     res.destroy();
     return;
   }
   const headers: string[] = [];
   let hasLength = false;
-  for (const [name, value] of response.headers) {
+  for (const [name, value] of answer.headers) {
     headers.push(name, value);
     if (name === 'content-length') hasLength = true;
   }
-  const statusText = response.statusText || undefined;
-  const source = response.body;
+  const statusText = answer.statusText || undefined;
   if (source === null || method === 'HEAD' || status === 204 || status === 304) {
-    source?.cancel().catch(noop);
+    if (source instanceof ReadableStream) source.cancel().catch(noop);
     writeHead(res, status, statusText, headers);
     res.end();
     return;
   }
-  const text = knownText(response);
-  if (text !== undefined) {
-    // A body the mock built from a string: written from that string, with Content-Length, without
-    // a reader and reads on its stream (left unread, it is collected with the Response).
-    if (!hasLength) headers.push('content-length', String(Buffer.byteLength(text)));
+  if (!(source instanceof ReadableStream)) {
+    // Known in full: one write, with Content-Length.
+    if (!hasLength) headers.push('content-length', String(byteLength(source)));
     writeHead(res, status, statusText, headers);
-    res.end(text);
+    res.end(source);
     return;
   }
 
@@ -222,7 +237,7 @@ async function serve(
     if (settled) return;
     if (peeked?.done) {
       // writeHead fixes the framing, so the length must be among the headers it gets.
-      if (!hasLength) headers.push('content-length', String(Buffer.byteLength(first.value)));
+      if (!hasLength) headers.push('content-length', String(first.value.byteLength));
       writeHead(res, status, statusText, headers);
       res.end(first.value);
       return;
@@ -255,6 +270,10 @@ async function serve(
   }
 }
 
+function byteLength(body: string | Uint8Array): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+}
+
 function hasBody(req: IncomingMessage, contentLength: string | undefined): boolean {
   if (req.headers['transfer-encoding'] !== undefined) return true;
   return contentLength !== undefined && contentLength !== '0';
@@ -263,46 +282,116 @@ function hasBody(req: IncomingMessage, contentLength: string | undefined): boole
 /** Host header syntax: no characters that could change the path of the URL built from it. */
 const HOST_PATTERN = /^[\w.~%!$&'()*+,;=:[\]-]+$/;
 
-function createRequest(
-  req: IncomingMessage,
-  method: string,
-  signal: AbortSignal,
-  body: ReadableStream<Uint8Array> | Buffer | null,
-): Request {
+/** Methods a Web `Request` refuses; the server answers them 400 as it always has. */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/** The request's absolute URL, normalized (as `Request.url` is), or undefined when it is unusable. */
+function requestTarget(req: IncomingMessage): URL | undefined {
+  if (FORBIDDEN_METHODS.has((req.method ?? 'GET').toUpperCase())) return undefined;
   const socket = req.socket as Socket & { encrypted?: boolean };
-  const scheme = socket.encrypted ? 'https' : 'http';
   const target = req.url ?? '/';
   let url: string;
   if (target.charCodeAt(0) === 47 /* '/' */) {
     let host = req.headers.host;
     if (host === undefined) host = socketAuthority(socket);
-    else if (!HOST_PATTERN.test(host)) throw new TypeError(`invalid Host header: ${host}`);
-    url = `${scheme}://${host}${target}`;
+    else if (!HOST_PATTERN.test(host)) return undefined;
+    url = `${socket.encrypted ? 'https' : 'http'}://${host}${target}`;
   } else {
-    // Absolute-form target (proxy style); `Request` rejects anything that is not a URL.
+    // Absolute-form target (proxy style).
     url = target;
   }
+  const parsed = URL.parse(url);
+  if (parsed === null || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) return undefined;
+  return parsed;
+}
 
-  // Pairs from rawHeaders keep repeated headers as separate entries, which `Headers` combines per spec.
-  const raw = req.rawHeaders;
-  const headers: [string, string][] = [];
-  for (let i = 0; i < raw.length; i += 2) headers.push([raw[i] as string, raw[i + 1] as string]);
+const utf8 = new TextDecoder();
 
-  const init: RequestInit & { duplex?: 'half' } = { method, headers };
-  if (body instanceof Buffer) init.body = body as unknown as BodyInit;
-  else if (body !== null) {
-    init.body = body as ReadableStream<Uint8Array>;
-    // Required by the fetch spec for a stream body; the request is read while the response may start.
-    init.duplex = 'half';
+/**
+ * A node:http request as the resolver reads it. Headers come from `rawHeaders` (repeated ones
+ * joined with `, `, as `Headers` joins them); the Web `Request` is built only if asked for.
+ */
+class NodeRequest implements MockRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly pathname: string;
+  readonly signal: AbortSignal;
+  readonly #req: IncomingMessage;
+  readonly #body: Buffer | ReadableStream<Uint8Array> | null;
+  #headers: Map<string, string> | undefined;
+  #request: Request | undefined;
+  #read = false;
+
+  constructor(
+    req: IncomingMessage,
+    method: string,
+    url: URL,
+    signal: AbortSignal,
+    body: Buffer | ReadableStream<Uint8Array> | null,
+  ) {
+    this.#req = req;
+    this.method = method;
+    this.url = url.href;
+    this.pathname = url.pathname;
+    this.signal = signal;
+    this.#body = body;
   }
-  const request = new Request(url, init);
-  // The mock reads these bytes directly instead of through the Request's body stream.
-  if (body instanceof Buffer) rememberRequestBody(request, body);
-  // Set after construction: a signal given to the constructor is followed through a WeakRef and a
-  // FinalizationRegistry, which keeps every request alive longer and costs throughput and memory.
-  // The mock reads `request.signal` directly; it never clones the request.
-  Object.defineProperty(request, 'signal', { value: signal });
-  return request;
+
+  #map(): Map<string, string> {
+    if (this.#headers) return this.#headers;
+    const map = new Map<string, string>();
+    const raw = this.#req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = (raw[i] as string).toLowerCase();
+      const value = raw[i + 1] as string;
+      const previous = map.get(name);
+      map.set(name, previous === undefined ? value : `${previous}, ${value}`);
+    }
+    this.#headers = map;
+    return map;
+  }
+
+  header(name: string): string | null {
+    return this.#map().get(name) ?? null;
+  }
+
+  headerEntries(): Iterable<[string, string]> {
+    return this.#map();
+  }
+
+  async text(): Promise<string> {
+    if (this.#request) return this.#request.text();
+    if (this.#read) throw new TypeError(`${PREFIX} the request body has already been read`);
+    this.#read = true;
+    const body = this.#body;
+    if (body === null) return '';
+    // Decoded as `Request.text()` decodes: UTF-8, a leading BOM dropped, bad bytes replaced.
+    if (body instanceof Buffer) return utf8.decode(body);
+    return new Response(body as ReadableStream<Uint8Array>).text();
+  }
+
+  toRequest(): Request {
+    if (this.#request) return this.#request;
+    if (this.#read) throw new TypeError(`${PREFIX} the request body has already been read`);
+    // Pairs from rawHeaders keep repeated headers as separate entries, which `Headers` combines per spec.
+    const raw = this.#req.rawHeaders;
+    const headers: [string, string][] = [];
+    for (let i = 0; i < raw.length; i += 2) headers.push([raw[i] as string, raw[i + 1] as string]);
+    const init: RequestInit & { duplex?: 'half' } = { method: this.method, headers };
+    const body = this.#body;
+    if (body instanceof Buffer) init.body = body as unknown as BodyInit;
+    else if (body !== null) {
+      init.body = body as ReadableStream<Uint8Array>;
+      // Required by the fetch spec for a stream body; the request is read while the response may start.
+      init.duplex = 'half';
+    }
+    const request = new Request(this.url, init);
+    // Set after construction: a signal given to the constructor is followed through a WeakRef and a
+    // FinalizationRegistry, which keeps every request alive longer and costs throughput and memory.
+    Object.defineProperty(request, 'signal', { value: this.signal });
+    this.#request = request;
+    return request;
+  }
 }
 
 /** Bodies of announced length up to this are read whole before the handler runs. */

@@ -73,7 +73,7 @@ export interface RawReply {
 /** A node:http request, for what fetch hides: repeated request headers, reason phrases, raw Set-Cookie. */
 export function nodeRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string | string[]>; body?: string } = {},
+  options: { method?: string; headers?: Record<string, string | string[]>; body?: string | Uint8Array } = {},
 ): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
