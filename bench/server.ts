@@ -10,18 +10,19 @@
  * Flags: --duration <s> (per measurement), --soak <s> (0 skips it), --connections <n>,
  * --only <name,…|soak>, --cpu-prof (a .cpuprofile of the mock server; read it with
  * bench/server/profile-summary.ts), --json <file>, --mock-node-options "<flags>" (e.g. V8 heap
- * flags), --server-module <path> (another build of src/server/index.ts, for A/B runs).
- * Both servers run in child processes (bench/server/child.ts): the load generator in this process
- * takes one core, the server under test the other. Everything stays on 127.0.0.1.
+ * flags), --cli <path> (another build's dist/cli/main.js, for A/B runs).
+ * The mock under test is the built CLI, `dist/cli/main.js serve`, as users run it (npm run bench
+ * builds first); the baseline is bench/server/bare.ts. Each runs in its own process: the load
+ * generator in this process takes one core, the server under test the other. All on 127.0.0.1.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import type { FromChild, ToChild } from './server/child.ts';
+import type { FromBare, ToBare } from './server/bare.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -33,7 +34,7 @@ const { values: flags } = parseArgs({
     'cpu-prof': { type: 'boolean' },
     json: { type: 'string' },
     'mock-node-options': { type: 'string' },
-    'server-module': { type: 'string' },
+    cli: { type: 'string' },
   },
 });
 const DURATION = Number(flags.duration ?? (flags.quick ? 3 : 10));
@@ -103,47 +104,105 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** What bench/server/memory-probe.mjs reports from inside the mock server. */
+interface MemoryReport {
+  type: 'memory';
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  /** Bytes V8 holds per heap space (new_space, old_space, …): where heapTotal goes. */
+  spaces: Record<string, number>;
+}
+
 interface Child {
   process: ChildProcess;
   origin: string;
-  send(message: ToChild): void;
-  memory(gc?: boolean): Promise<Extract<FromChild, { type: 'memory' }>>;
   stop(): Promise<void>;
 }
 
-function startChild(kind: 'mock' | 'bare', execArgv: string[] = [], module?: string): Promise<Child> {
-  const child = fork(new URL('./server/child.ts', import.meta.url), module ? [kind, module] : [kind], {
-    execArgv,
-    serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+interface MockChild extends Child {
+  memory(gc?: boolean): Promise<MemoryReport>;
+}
+
+interface BareChild extends Child {
+  send(message: ToBare): void;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
   });
-  const send = (message: ToChild) => child.send(message);
+}
+
+/**
+ * The mock as users run it: the built CLI, `openrouter-images-mock serve`, in its own process
+ * (no request log), with a preloaded probe that reports its memory over IPC.
+ */
+function startMock(cli: string, execArgv: string[]): Promise<MockChild> {
+  const child = fork(cli, ['serve', '--port', '0', '--host', '127.0.0.1', '--quiet'], {
+    execArgv: ['--import', new URL('./server/memory-probe.mjs', import.meta.url).href, ...execArgv],
+    serialization: 'advanced',
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${kind} server exited (${code}) before it was ready`)));
-    child.once('message', (message: FromChild) => {
-      if (message.type !== 'ready') return reject(new Error(`unexpected message ${message.type}`));
+    child.once('exit', (code) => reject(new Error(`mock server exited (${code}) before it was ready`)));
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const origin = /listening at (http:\/\/[^/\s]+)/.exec(out)?.[1];
+      if (origin === undefined) return;
+      child.stdout?.off('data', onData);
+      child.stdout?.resume();
       child.removeAllListeners('exit');
       resolve({
         process: child,
-        origin: message.origin,
-        send,
+        origin,
         memory: (gc = false) =>
           new Promise((done) => {
-            const onMessage = (reply: FromChild) => {
+            const onMessage = (reply: MemoryReport) => {
               if (reply.type !== 'memory') return;
               child.off('message', onMessage);
               done(reply);
             };
             child.on('message', onMessage);
-            send({ type: 'memory', gc });
+            child.send({ type: 'memory', gc });
           }),
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            send({ type: 'stop' });
-          }),
+        // SIGTERM: `serve` closes gracefully and exits normally, so --cpu-prof writes its profile.
+        stop: () => {
+          const done = exited(child);
+          child.kill('SIGTERM');
+          return done;
+        },
+      });
+    };
+    child.stdout?.on('data', onData);
+  });
+}
+
+/** The baseline: bench/server/bare.ts in its own process. */
+function startBare(): Promise<BareChild> {
+  const child = fork(new URL('./server/bare.ts', import.meta.url), [], {
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`bare server exited (${code}) before it was ready`)));
+    child.once('message', (message: FromBare) => {
+      child.removeAllListeners('exit');
+      resolve({
+        process: child,
+        origin: message.origin,
+        send: (m) => child.send(m),
+        stop: () => {
+          const done = exited(child);
+          child.send({ type: 'stop' });
+          return done;
+        },
       });
     });
   });
@@ -273,16 +332,16 @@ async function main(): Promise<void> {
   const unknown = only?.filter((name) => name !== 'soak' && !SCENARIOS.some((s) => s.name === name));
   if (unknown?.length) throw new Error(`--only: no scenario named ${unknown.join(', ')}`);
   const profileDir = flags['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'orim-bench-prof-')) : undefined;
-  const mock = await startChild(
-    'mock',
-    [
-      '--expose-gc',
-      ...(flags['mock-node-options']?.split(/\s+/).filter(Boolean) ?? []),
-      ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-    ],
-    flags['server-module'] && pathToFileURL(resolve(flags['server-module'])).href,
-  );
-  const bare = await startChild('bare');
+  const cli = resolve(flags.cli ?? fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)));
+  if (!existsSync(cli))
+    throw new Error(`no built CLI at ${cli}: run npm run build first (npm run bench does)`);
+  const mockArgs = [
+    '--expose-gc',
+    ...(flags['mock-node-options']?.split(/\s+/).filter(Boolean) ?? []),
+    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+  ];
+  let mock = await startMock(cli, mockArgs);
+  const bare = await startBare();
   const stopAll = () => Promise.all([mock.stop(), bare.stop()]);
   process.once('SIGINT', () => stopAll().then(() => process.exit(130)));
 
@@ -366,6 +425,12 @@ async function main(): Promise<void> {
       headers: { ...HEADERS, ...s.headers },
       setupRequest: freshRequest(s.body),
     }));
+    // A server started for the soak, as a user starts one: the figure is what 60 s of traffic
+    // leaves in a fresh `serve`, not what the measurements above left behind.
+    if (rows.length > 0) {
+      await mock.stop();
+      mock = await startMock(cli, mockArgs);
+    }
     const before = await mock.memory();
     let peak = before.rss;
     const sampler = setInterval(() => {
@@ -379,7 +444,7 @@ async function main(): Promise<void> {
     peak = Math.max(peak, after.rss);
     soak = { seconds: SOAK, connections: CONNECTIONS, before, after, peakRss: peak, run };
     console.log(
-      `soak: ${SOAK} s at ${CONNECTIONS} connections, mixed requests (all ${SCENARIOS.length} kinds, new prompt each): ` +
+      `soak (a fresh server): ${SOAK} s at ${CONNECTIONS} connections, mixed requests (all ${SCENARIOS.length} kinds, new prompt each): ` +
         `${number(run.requests)} requests, ${number(run.rps)} req/s, p50 ${ms(run.p50)} ms, p99 ${ms(run.p99)} ms, ` +
         `${run.errors} errors (statuses ${JSON.stringify(run.statuses)})`,
     );

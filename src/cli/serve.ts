@@ -11,7 +11,7 @@ import {
   startMockServer,
 } from '../server/mock-server.ts';
 import { parseCommand } from './args.ts';
-import { keepYoungGenerationSmall } from './heap.ts';
+import { keepHeapSmall } from './heap.ts';
 import { UsageError } from './usage-error.ts';
 
 export const SERVE_HELP = `Usage: openrouter-images-mock serve [options]
@@ -253,7 +253,7 @@ export async function serve(argv: string[]): Promise<MockServer | undefined> {
     return undefined;
   }
   // Before the server allocates anything: a long-running server's RSS (see heap.ts).
-  keepYoungGenerationSmall();
+  keepHeapSmall();
   let server: MockServer;
   try {
     server = await startMockServer(options);

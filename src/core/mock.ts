@@ -21,8 +21,7 @@ import {
   textAnswer,
 } from './answer.ts';
 import { authenticate } from './auth.ts';
-import { toBase64 } from './base64.ts';
-import { assertSynthesizable, prepareSynthesis, synthesizeImage } from './images.ts';
+import { assertSynthesizable, imageBase64, prepareSynthesis, synthesizeImage } from './images.ts';
 import { Journal, type RecordedRequest } from './journal.ts';
 import { latencyMs, sleep } from './sleep.ts';
 import { streamAnswer } from './stream.ts';
@@ -103,17 +102,6 @@ interface Assessment {
   /** The first reason to refuse the request, if any. */
   error?: ImagesApiError;
   plan?: ReturnType<typeof planGeneration>;
-}
-
-// Base64 of images the synthesis cache hands out again: the same bytes object, encoded once.
-const base64Memo = new WeakMap<Uint8Array, string>();
-function base64Of(bytes: Uint8Array): string {
-  let text = base64Memo.get(bytes);
-  if (text === undefined) {
-    text = toBase64(bytes);
-    base64Memo.set(bytes, text);
-  }
-  return text;
 }
 
 /**
@@ -251,7 +239,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     const data: ImageGenerationResponse['data'] = [];
     for (let index = 0; index < count; index++) {
       const image = imageAt(index);
-      data.push({ b64_json: base64Of(image.bytes), media_type: image.mediaType });
+      data.push({ b64_json: imageBase64(image.bytes), media_type: image.mediaType });
     }
     const answer = checked(
       'ImageGenerationResponse',

@@ -2,8 +2,7 @@ import type { ImageGenerationUsage, ImageStreamEvent } from '../contract/types.t
 import type { GenerationPlan } from '../models/plan.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import type { MockAnswer } from './answer.ts';
-import { toBase64 } from './base64.ts';
-import type { SynthesizedImage } from './images.ts';
+import { imageBase64, type SynthesizedImage } from './images.ts';
 import { sseAnswer, sseFrame } from './respond.ts';
 import { sleep } from './sleep.ts';
 
@@ -48,13 +47,13 @@ function* streamEvents(options: StreamOptions): Generator<ImageStreamEvent> {
         yield {
           type: 'image_generation.partial_image',
           partial_image_index: k,
-          b64_json: toBase64(partial.bytes),
+          b64_json: imageBase64(partial.bytes),
         };
       }
     }
     const completed: ImageStreamEvent = {
       type: 'image_generation.completed',
-      b64_json: toBase64(image.bytes),
+      b64_json: imageBase64(image.bytes),
       created,
       media_type: image.mediaType,
     };

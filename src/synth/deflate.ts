@@ -279,15 +279,15 @@ function writeDynamicHeader(out: BitWriter, literals: Code, distances: Code): vo
 let scratchSymbols = new Uint16Array(0);
 let scratchDistances = new Uint16Array(0);
 
-/** LZ77 tokens of some bytes, with their symbol counts: a part of a block, reusable. */
+/**
+ * LZ77 tokens of some bytes: a part of a block, reusable. Two small arrays and nothing else (symbol
+ * counts are summed when the block is built): a PNG keeps dozens of these alive while it is written.
+ */
 export interface Tokens {
   /** Literal byte (< 256) or match (256 + length, 4..258). */
   symbols: Uint16Array;
   /** Match distance (0 for literals). */
   distances: Uint16Array;
-  /** Uses of each literal/length code (0..285) and distance code (0..29). */
-  literalCounts: Uint32Array;
-  distanceCounts: Uint32Array;
 }
 
 /** `count` copies of `[first, 0 x (length - 1)]`: a PNG scanline repeated under filter Up. */
@@ -311,8 +311,6 @@ export function tokenize(data: Uint8Array): Tokens {
   }
   const symbols = scratchSymbols;
   const distances = scratchDistances;
-  const literalCounts = new Uint32Array(286);
-  const distanceCounts = new Uint32Array(30);
   let tokens = 0;
   if (generation > 0x3fff0000 - length) {
     head.fill(0);
@@ -360,28 +358,17 @@ export function tokenize(data: Uint8Array): Tokens {
     if (bestLength >= MIN_MATCH) {
       symbols[tokens] = 256 + bestLength;
       distances[tokens++] = bestDistance;
-      const lengthSymbol = 257 + (LENGTH_CODE[bestLength] as number);
-      literalCounts[lengthSymbol] = (literalCounts[lengthSymbol] as number) + 1;
-      const distanceSymbol = distanceCode(bestDistance);
-      distanceCounts[distanceSymbol] = (distanceCounts[distanceSymbol] as number) + 1;
       // Index the first positions inside the match, enough to find repeats of its start.
       const end = i + bestLength;
       for (let j = i + 1; j < i + 4 && j + MIN_MATCH <= length; j++) head[hashAt(j)] = base + j;
       i = end;
     } else {
-      const literal = data[i] as number;
-      symbols[tokens] = literal;
+      symbols[tokens] = data[i] as number;
       distances[tokens++] = 0;
-      literalCounts[literal] = (literalCounts[literal] as number) + 1;
       i++;
     }
   }
-  return {
-    symbols: symbols.slice(0, tokens),
-    distances: distances.slice(0, tokens),
-    literalCounts,
-    distanceCounts,
-  };
+  return { symbols: symbols.slice(0, tokens), distances: distances.slice(0, tokens) };
 }
 
 /** The symbols of one copy of a zero run: the filter byte, one zero, runs of 258, a tail. */
@@ -410,11 +397,18 @@ export function deflateParts(parts: readonly DeflatePart[]): Uint8Array {
   let copies = 0;
   for (const part of parts) {
     if ('symbols' in part) {
-      for (let s = 0; s < 286; s++)
-        literalCounts[s] = (literalCounts[s] as number) + (part.literalCounts[s] as number);
-      for (let s = 0; s < 30; s++)
-        distanceCounts[s] = (distanceCounts[s] as number) + (part.distanceCounts[s] as number);
-      tokenCount += part.symbols.length;
+      const { symbols, distances } = part;
+      for (let t = 0; t < symbols.length; t++) {
+        const symbol = symbols[t] as number;
+        if (symbol < 256) literalCounts[symbol] = (literalCounts[symbol] as number) + 1;
+        else {
+          const lengthSymbol = 257 + (LENGTH_CODE[symbol - 256] as number);
+          literalCounts[lengthSymbol] = (literalCounts[lengthSymbol] as number) + 1;
+          const distanceSymbol = distanceCode(distances[t] as number);
+          distanceCounts[distanceSymbol] = (distanceCounts[distanceSymbol] as number) + 1;
+        }
+      }
+      tokenCount += symbols.length;
       continue;
     }
     const { zeros, full, tailAsLiterals, tailMatch } = zeroRunShape(part);

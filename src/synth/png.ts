@@ -136,6 +136,9 @@ const ZLIB_HEADER = Uint8Array.of(0x78, 0x01);
 const FILTER_SUB = 1;
 const FILTER_UP = 2;
 
+/** Where scanlines are filtered, reused (grown to the widest): only their tokens are kept. */
+let scratchLine = new Uint8Array(0);
+
 /** A filtered scanline: its LZ77 tokens and the Adler-32 of its bytes. */
 interface Line {
   tokens: Tokens;
@@ -155,7 +158,8 @@ function zeroAdler(length: number): number {
 function filterLine(row: Uint8Array, above: Uint8Array | undefined, alpha: boolean): Line {
   const pixels = row.length >> 2;
   const channels = alpha ? 4 : 3;
-  const filtered = new Uint8Array(pixels * channels + 1);
+  if (scratchLine.length < pixels * channels + 1) scratchLine = new Uint8Array(pixels * channels + 1);
+  const filtered = scratchLine.subarray(0, pixels * channels + 1);
   filtered[0] = above ? FILTER_UP : FILTER_SUB;
   if (above) {
     for (let p = 0, from = 0, to = 1; p < pixels; p++, from += 4, to += channels) {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ImagesApiError } from '../../src/contract/errors.ts';
 import type { ImageGenerationRequest } from '../../src/contract/types.ts';
-import { imageSpec, prepareSynthesis, synthesizeImage } from '../../src/core/images.ts';
+import { imageBase64, imageSpec, prepareSynthesis, synthesizeImage } from '../../src/core/images.ts';
 import { Catalog } from '../../src/models/catalog.ts';
 import { DEFAULT_LIMITS, type GenerationPlan, planGeneration } from '../../src/models/plan.ts';
 import { loadWebpBuild } from '../../src/synth/codecs.ts';
@@ -249,6 +249,18 @@ describe('determinism', () => {
         here[i],
       );
     }
+  });
+
+  it('a file is cached the second time it is asked for, so requests that never repeat do not churn the cache', async () => {
+    const p = plan({ prompt: 'asked for three times, in the cache from the second' });
+    const first = await synthesize(p);
+    const second = await synthesize(p);
+    const third = await synthesize(p);
+
+    expect(second.bytes).not.toBe(first.bytes);
+    expect(third.bytes).toBe(second.bytes);
+    expect(sha256(third.bytes)).toBe(sha256(first.bytes));
+    expect(imageBase64(third.bytes)).toBe(Buffer.from(first.bytes).toString('base64'));
   });
 
   it('another process gives the same bytes, format by format', () => {
