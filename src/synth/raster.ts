@@ -135,35 +135,51 @@ export function renderRows(spec: ImageSpec): RasterRows {
   );
 
   // A row is determined by its band and its kind: 0 outside the panel, 1 paper, 2 + glyph row.
+  // First which distinct rows there are, then one buffer for all of them: one allocation per
+  // image instead of one per row (a server synthesizing a thousand images a second feels both).
   const kinds = 2 + label.lines.length * GLYPH_HEIGHT;
   const index = new Int32Array(Math.max(1, bands.length) * kinds).fill(-1);
-  const rows: Uint8Array[] = [];
+  const keys: number[] = [];
   const rowAt = new Uint32Array(height);
-  const bandRows: Uint8Array[] = [];
   let band = 0;
   for (let y = 0; y < height; y++) {
     while (band < bands.length - 1 && y >= (bands[band] as Band).bottom) band++;
-    const kind = rowKind(label, y);
-    const key = band * kinds + kind;
+    const key = band * kinds + rowKind(label, y);
     let at = index[key] as number;
     if (at < 0) {
-      const current = bands[band];
-      let base = bandRows[band];
-      if (!base) {
-        base = new Uint8Array(width * 4);
-        if (current) fillGradient(base, current.from, current.to, spec.detail, spec.stage);
-        bandRows[band] = base;
-      }
-      const row = kind === 0 ? base : base.slice();
-      if (kind > 0) drawLabelRow(row, width, label, kind);
-      at = rows.length;
-      rows.push(row);
+      at = keys.length;
+      keys.push(key);
       index[key] = at;
     }
     rowAt[y] = at;
   }
+
+  const rowBytes = width * 4;
+  const slab = new Uint8Array(rowBytes * keys.length);
+  const rows: Uint8Array[] = [];
+  // Keys come in order of y, so bands come in order: each band's gradient is drawn once, here.
+  if (base.length < rowBytes) base = new Uint8Array(rowBytes);
+  const gradient = base.subarray(0, rowBytes);
+  let drawn = -1;
+  for (const [at, key] of keys.entries()) {
+    const row = slab.subarray(at * rowBytes, (at + 1) * rowBytes);
+    const rowBand = Math.floor(key / kinds);
+    const kind = key - rowBand * kinds;
+    if (rowBand !== drawn) {
+      const current = bands[rowBand];
+      if (current) fillGradient(gradient, current.from, current.to, spec.detail, spec.stage);
+      else gradient.fill(0);
+      drawn = rowBand;
+    }
+    row.set(gradient);
+    if (kind > 0) drawLabelRow(row, width, label, kind);
+    rows.push(row);
+  }
   return { width, height, channels: 4, rows, rowAt };
 }
+
+/** A band's gradient, drawn once and copied into its rows; reused (grown to the widest). */
+let base = new Uint8Array(0);
 
 function isPositiveInteger(value: number): boolean {
   return Number.isSafeInteger(value) && value > 0;
