@@ -133,7 +133,7 @@ async function serve(
     return;
   }
 
-  const abort = new AbortController();
+  const abort = new LazyAbort();
   // Set by whoever answers on the handler's behalf (413) or when the client leaves.
   let settled = false;
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -175,7 +175,7 @@ async function serve(
     });
   }
 
-  const request = new NodeRequest(req, method, target, abort.signal, buffered ?? body?.stream ?? null);
+  const request = new NodeRequest(req, method, target, abort, buffered ?? body?.stream ?? null);
   let answer: MockAnswer;
   try {
     answer = await handler(request);
@@ -308,6 +308,28 @@ function requestTarget(req: IncomingMessage): URL | undefined {
 const utf8 = new TextDecoder();
 
 /**
+ * An AbortController made only when someone asks for its signal: most answers (every error, every
+ * cached image) never wait on anything, and an AbortSignal is an EventTarget, costly per request.
+ */
+class LazyAbort {
+  #controller: AbortController | undefined;
+  #aborted = false;
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort();
+    }
+    return this.#controller.signal;
+  }
+
+  abort(): void {
+    this.#aborted = true;
+    this.#controller?.abort();
+  }
+}
+
+/**
  * A node:http request as the resolver reads it. Headers come from `rawHeaders` (repeated ones
  * joined with `, `, as `Headers` joins them); the Web `Request` is built only if asked for.
  */
@@ -315,7 +337,7 @@ class NodeRequest implements MockRequest {
   readonly method: string;
   readonly url: string;
   readonly pathname: string;
-  readonly signal: AbortSignal;
+  readonly #abort: LazyAbort;
   readonly #req: IncomingMessage;
   readonly #body: Buffer | ReadableStream<Uint8Array> | null;
   #headers: Map<string, string> | undefined;
@@ -326,15 +348,19 @@ class NodeRequest implements MockRequest {
     req: IncomingMessage,
     method: string,
     url: URL,
-    signal: AbortSignal,
+    abort: LazyAbort,
     body: Buffer | ReadableStream<Uint8Array> | null,
   ) {
     this.#req = req;
     this.method = method;
     this.url = url.href;
     this.pathname = url.pathname;
-    this.signal = signal;
+    this.#abort = abort;
     this.#body = body;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
   }
 
   #map(): Map<string, string> {
