@@ -1,9 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnswerHandler, MockRequest } from '../../src/core/answer.ts';
 import { createAnswerListener, type NodeListenerOptions } from '../../src/server/node-adapter.ts';
-import { deferred, nodeRequest, rawExchange, type TestServer } from './helpers.ts';
+import { deferred, nodeRequest, rawExchange, serveListener, type TestServer } from './helpers.ts';
 
 // The standalone server's own path: plain requests and answers, no Web Request or Response.
 
@@ -15,18 +13,7 @@ afterEach(async () => {
 });
 
 async function start(handler: AnswerHandler, options?: NodeListenerOptions): Promise<TestServer> {
-  const http = createServer(createAnswerListener(handler, options));
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  server = {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      }),
-  };
+  server = await serveListener(createAnswerListener(handler, options));
   return server;
 }
 

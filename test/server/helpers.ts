@@ -1,4 +1,9 @@
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type RequestListener,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import {
@@ -14,11 +19,13 @@ export interface TestServer {
 }
 
 /** The adapter alone on a plain node:http server, on a free loopback port. */
-export async function serveAdapter(
-  handler: FetchHandler,
-  options?: NodeListenerOptions,
-): Promise<TestServer> {
-  const server = createServer(createNodeListener(handler, options));
+export function serveAdapter(handler: FetchHandler, options?: NodeListenerOptions): Promise<TestServer> {
+  return serveListener(createNodeListener(handler, options));
+}
+
+/** A node:http request listener on a plain server, on a free loopback port. */
+export async function serveListener(listener: RequestListener): Promise<TestServer> {
+  const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
