@@ -116,15 +116,6 @@ export function imageSpec(plan: GenerationPlan, index: number, stage?: Stage): I
 
 const textEncoder = new TextEncoder();
 
-/** `bytes` (an image from `synthesizeImage`) in base64; encoded once for a cached image. */
-export function imageBase64(bytes: Uint8Array): string {
-  const memo = base64Memo.get(bytes);
-  if (memo !== undefined) return memo;
-  const text = toBase64(bytes);
-  if (cachedFiles.has(bytes)) base64Memo.set(bytes, text);
-  return text;
-}
-
 /**
  * A per-process LRU of finished files, by everything they depend on: test suites repeat the same
  * request. Bounded by total bytes; long prompts are not cached (their key would be large).
@@ -147,6 +138,15 @@ const seen = new Set<string>();
 /** Files that have been in the cache, and their base64 text, made once per file. */
 const cachedFiles = new WeakSet<Uint8Array>();
 const base64Memo = new WeakMap<Uint8Array, string>();
+
+/** `bytes` (an image from `synthesizeImage`) in base64; encoded once for a cached image. */
+export function imageBase64(bytes: Uint8Array): string {
+  const memo = base64Memo.get(bytes);
+  if (memo !== undefined) return memo;
+  const text = toBase64(bytes);
+  if (cachedFiles.has(bytes)) base64Memo.set(bytes, text);
+  return text;
+}
 
 function cacheKey(spec: ImageSpec, format: string, quality: number): string | undefined {
   if (spec.prompt.length > CACHE_MAX_PROMPT) return undefined;
