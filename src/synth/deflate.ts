@@ -70,8 +70,10 @@ class BitWriter {
   private bits = 0;
   private count = 0;
 
-  constructor(capacity: number) {
-    this.bytes = new Uint8Array(Math.max(64, capacity));
+  /** Writes into `reuse` when given and large enough (it grows into a new buffer if not). */
+  constructor(capacity: number, reuse?: Uint8Array) {
+    const size = Math.max(64, capacity);
+    this.bytes = reuse && reuse.length >= size ? reuse : new Uint8Array(size);
   }
 
   private reserve(extra: number): void {
@@ -385,12 +387,17 @@ function zeroRunShape(run: ZeroRun) {
   };
 }
 
+/** The buffer of `deflateParts(parts, { reuse: true })`, grown to the longest stream written. */
+let sharedOutput: Uint8Array = new Uint8Array(0);
+
 /**
  * A complete raw DEFLATE stream holding `parts` in order, as one final dynamic-Huffman block.
+ * With `reuse`, the stream is a view of a buffer the next `reuse` call overwrites (for a caller
+ * that copies it at once, as the PNG writer does).
  *
  * @example const stream = deflateParts([tokenize(firstLine), { first: 2, length: 3073, count: 9 }]);
  */
-export function deflateParts(parts: readonly DeflatePart[]): Uint8Array {
+export function deflateParts(parts: readonly DeflatePart[], options: { reuse?: boolean } = {}): Uint8Array {
   const literalCounts = new Uint32Array(286);
   const distanceCounts = new Uint32Array(30);
   let tokenCount = 0;
@@ -442,7 +449,7 @@ export function deflateParts(parts: readonly DeflatePart[]): Uint8Array {
     if (distExtra > 0) out.write(distance - (DIST_BASE[dc] as number), distExtra);
   };
 
-  const out = new BitWriter(128 + tokenCount + (copies >> 2));
+  const out = new BitWriter(128 + tokenCount + (copies >> 2), options.reuse ? sharedOutput : undefined);
   writeDynamicHeader(out, literals, dist);
   for (const part of parts) {
     if ('symbols' in part) {
@@ -478,7 +485,9 @@ export function deflateParts(parts: readonly DeflatePart[]): Uint8Array {
     for (; written < part.count; written++) writeCopy();
   }
   out.write(litCodes[256] as number, litLengths[256] as number);
-  return out.finish();
+  const stream = out.finish();
+  if (options.reuse) sharedOutput = out.bytes;
+  return stream;
 }
 
 /** `data` as a complete raw DEFLATE stream (for tests and small inputs). */

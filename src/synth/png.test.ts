@@ -85,6 +85,25 @@ describe('synthesizePng', () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
   });
 
+  it('keeps each file intact when the next, larger or smaller, reuses the working buffers', () => {
+    const big = { ...spec, width: 1024, height: 1024 };
+    const first = synthesizePng(spec);
+    const copy = Uint8Array.from(first);
+    const larger = synthesizePng(big);
+    const smaller = synthesizePng({ ...spec, width: 64, height: 48, prompt: 'small' });
+
+    expect(Buffer.from(first).equals(Buffer.from(copy))).toBe(true);
+    expect(decode(first)).toMatchObject({ width: 320, height: 200 });
+    expect(decode(larger)).toMatchObject({ width: 1024, height: 1024 });
+    expect(decode(smaller)).toMatchObject({ width: 64, height: 48 });
+    expect(sha256(synthesizePng(spec))).toBe(sha256(copy));
+    // Rows rendered without reuse are the caller's to keep.
+    const kept = renderRows(spec);
+    const before = sha256(kept.rows[0] as Uint8Array);
+    synthesizePng(big);
+    expect(sha256(kept.rows[0] as Uint8Array)).toBe(before);
+  });
+
   it('gives pinned bytes: a pure function of the spec, on every machine and Node version', () => {
     // Pure JavaScript deflate, no zlib: a change here changes every user's golden files.
     expect(sha256(synthesizePng(spec))).toBe(

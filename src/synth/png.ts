@@ -55,7 +55,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  *   prompt: 'a red fox', seed: 42, index: 0, transparent: false });
  */
 export function synthesizePng(spec: ImageSpec): Uint8Array {
-  return writePng(renderRows(spec), { alpha: spec.transparent });
+  // Rows and compressed stream in reused buffers: the file is the only allocation that grows with the image.
+  return writePng(renderRows(spec, { reuse: true }), { alpha: spec.transparent });
 }
 
 /**
@@ -102,7 +103,8 @@ export function writePng(raster: RasterRows, options: EncodePngOptions = {}): Ui
     adler = adler32Combine(adler, line.adler, lineBytes);
     y++;
   }
-  const stream = deflateParts(parts);
+  // A view of a reused buffer, copied into the file below.
+  const stream = deflateParts(parts, { reuse: true });
 
   const idatLength = ZLIB_HEADER.length + stream.length + 4;
   const out = new Uint8Array(8 + 25 + 12 + idatLength + 12);

@@ -86,9 +86,12 @@ export function expandRows(raster: RasterRows): Raster {
 /**
  * The picture of `renderRaster`, as distinct rows: the same pixels, without the frame.
  *
+ * With `reuse`, the rows live in a buffer the next `reuse` call overwrites: for a caller that
+ * encodes them at once (the PNG writer), so synthesis allocates no row memory per image.
+ *
  * @example const { rows, rowAt } = renderRows(spec); // rows[rowAt[y]] is row y, RGBA
  */
-export function renderRows(spec: ImageSpec): RasterRows {
+export function renderRows(spec: ImageSpec, options: { reuse?: boolean } = {}): RasterRows {
   const { width, height } = spec;
   if (!isPositiveInteger(width) || !isPositiveInteger(height)) {
     throw new Error(
@@ -155,7 +158,9 @@ export function renderRows(spec: ImageSpec): RasterRows {
   }
 
   const rowBytes = width * 4;
-  const slab = new Uint8Array(rowBytes * keys.length);
+  const size = rowBytes * keys.length;
+  if (options.reuse && sharedRows.length < size) sharedRows = new Uint8Array(size);
+  const slab = options.reuse ? sharedRows.subarray(0, size) : new Uint8Array(size);
   const rows: Uint8Array[] = [];
   // Keys come in order of y, so bands come in order: each band's gradient is drawn once, here.
   if (base.length < rowBytes) base = new Uint8Array(rowBytes);
@@ -177,6 +182,9 @@ export function renderRows(spec: ImageSpec): RasterRows {
   }
   return { width, height, channels: 4, rows, rowAt };
 }
+
+/** The rows of `renderRows(spec, { reuse: true })`, grown to the largest image asked for. */
+let sharedRows = new Uint8Array(0);
 
 /** A band's gradient, drawn once and copied into its rows; reused (grown to the widest). */
 let base = new Uint8Array(0);
