@@ -118,7 +118,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       options.onExchange?.(exchange, violations);
     };
     api = viaWebHandler(withRecording(source, check));
-  } else if (source !== mock.handle) api = viaWebHandler(source);
+  }
   if (options.cors !== false) api = withCors(api);
   const handler = withInspection(api, mock, version);
   // A dropped connection is a scenario the user asked for, not a failure to report.

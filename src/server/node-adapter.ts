@@ -125,7 +125,7 @@ async function serve(
     discardBody(req);
     return;
   }
-  const target = requestTarget(req);
+  const target = requestTarget(req, method);
   if (target === undefined) {
     // Malformed target or Host header, or a method no Web `Request` can carry (CONNECT, TRACE).
     sendError(res, 400);
@@ -188,13 +188,13 @@ async function serve(
   }
   const source = answer.body;
   if (settled) {
-    if (source instanceof ReadableStream) source.cancel().catch(noop);
+    cancelBody(source);
     return;
   }
 
   const status = answer.status;
   if (status === 0) {
-    if (source instanceof ReadableStream) source.cancel().catch(noop);
+    cancelBody(source);
     res.destroy();
     return;
   }
@@ -206,7 +206,7 @@ async function serve(
   }
   const statusText = answer.statusText || undefined;
   if (source === null || method === 'HEAD' || status === 204 || status === 304) {
-    if (source instanceof ReadableStream) source.cancel().catch(noop);
+    cancelBody(source);
     writeHead(res, status, statusText, headers);
     res.end();
     return;
@@ -270,6 +270,11 @@ async function serve(
   }
 }
 
+/** Stops a streamed answer nobody will read (its producer, e.g. an SSE generator, stops too). */
+function cancelBody(body: MockAnswer['body']): void {
+  if (body instanceof ReadableStream) body.cancel().catch(noop);
+}
+
 function byteLength(body: string | Uint8Array): number {
   return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 }
@@ -286,8 +291,8 @@ const HOST_PATTERN = /^[\w.~%!$&'()*+,;=:[\]-]+$/;
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /** The request's absolute URL, normalized (as `Request.url` is), or undefined when it is unusable. */
-function requestTarget(req: IncomingMessage): URL | undefined {
-  if (FORBIDDEN_METHODS.has((req.method ?? 'GET').toUpperCase())) return undefined;
+function requestTarget(req: IncomingMessage, method: string): URL | undefined {
+  if (FORBIDDEN_METHODS.has(method.toUpperCase())) return undefined;
   const socket = req.socket as Socket & { encrypted?: boolean };
   const target = req.url ?? '/';
   let url: string;
