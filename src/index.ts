@@ -86,6 +86,7 @@ export { Accounts, type CreditsOptions, type RateLimitOptions } from './core/acc
 export {
   Catalog,
   type CatalogModel,
+  type CatalogProvenance,
   type CatalogOptions,
   defaultModels,
   type MockRules,

@@ -42,7 +42,19 @@ export interface TokenRules {
   count_prompt?: boolean;
 }
 
+/**
+ * Where a catalog entry's facts come from (mock-only, never served). Each source is a public page
+ * read on a date; what no source states is listed in `assumed` with the rule used, so a reader can
+ * tell the service's word from the mock's guess.
+ */
+export interface CatalogProvenance {
+  sources: { url: string; read: string; what?: string }[];
+  /** Facts no public source states, each as `field: value (rule used)`. */
+  assumed?: string[];
+}
+
 export interface MockRules {
+  provenance?: CatalogProvenance;
   default_output_format: OutputFormat;
   sizing: SizingRules;
   tokens: TokenRules;
