@@ -1,10 +1,11 @@
 import { openApiDocument } from '../contract/document.gen.ts';
-import { ImagesApiError } from '../contract/errors.ts';
-import type { ImageGenerationRequest, SchemaName } from '../contract/types.ts';
-import { validateErrorBody, validateRequestBody, validateSchema } from '../contract/validators.ts';
+import { MEDIA_TYPES } from '../contract/enums.ts';
+import type { ImageGenerationRequest, OutputFormat, SchemaName } from '../contract/types.ts';
+import { validateErrorBody, validateSchema } from '../contract/validators.ts';
 import type { Violation } from '../contract/violations.ts';
+import { assessRequestBody, assessRequestText } from '../models/assess.ts';
 import { Catalog } from '../models/catalog.ts';
-import { type GenerationPlan, planGeneration } from '../models/plan.ts';
+import type { GenerationPlan } from '../models/plan.ts';
 import type { ExchangeRequest, ExchangeResponse, RecordedExchange } from './exchange.ts';
 import { parseSse } from './sse.ts';
 
@@ -45,9 +46,20 @@ export interface ExchangeCheckResult extends CheckResult {
   skipped?: string;
 }
 
+/**
+ * What an exchange is judged by. `contract`: the document, and what the request explicitly asked
+ * for; the catalog's per-model rules and the mock's own choices (a model's default format, its
+ * pixel mapping, token counts, cost, whether the catalog lists the model) only give notes, so
+ * real traffic is never failed for them. `mock`: the mock's rules and defaults too, for checking
+ * recordings of this mock.
+ */
+export type CheckProfile = 'contract' | 'mock';
+
 export interface CheckOptions {
   /** Models whose rules apply to requests. @default the default catalog */
   catalog?: Catalog;
+  /** @default 'contract' */
+  profile?: CheckProfile;
 }
 
 export interface ResponseCheckOptions extends CheckOptions {
@@ -116,6 +128,7 @@ const result = <T extends CheckResult>(
 
 interface RequestAnalysis {
   result: RequestCheckResult;
+  /** The mock's plan for the request (used by the `mock` profile only). */
   plan?: GenerationPlan;
   body?: ImageGenerationRequest;
 }
@@ -126,55 +139,44 @@ function analyzeRequest(request: ExchangeRequest, options: CheckOptions): Reques
   if (operation !== 'createImages') {
     return { result: result<RequestCheckResult>([], notes, operation ? { operation } : {}) };
   }
-  const refuse = (violations: Violation[], status = 400) =>
-    ({
-      result: result<RequestCheckResult>(on('request', violations), notes, {
-        operation,
-        refusal: { status, message: violations.map((v) => v.message).join('; ') },
-      }),
-    }) satisfies RequestAnalysis;
-
   if (request.body === undefined) {
     notes.push('request body not recorded: request not checked');
     return { result: result<RequestCheckResult>([], notes, { operation }) };
   }
-  let body = request.body;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      return refuse([{ pointer: '', rule: 'json', message: `body is not valid JSON: ${detail}` }]);
-    }
-  }
-  const schema = validateRequestBody(body);
-  if (schema.length > 0) return refuse(schema);
-
-  const typed = body as ImageGenerationRequest;
   defaultCatalog ??= new Catalog();
-  const catalog = options.catalog ?? defaultCatalog;
-  if (!catalog.get(typed.model)) {
-    notes.push(`model ${typed.model} is not in the catalog: its per-model rules were not checked`);
-    return { result: result<RequestCheckResult>([], notes, { operation }), body: typed };
+  const context = { catalog: options.catalog ?? defaultCatalog, limits: NO_LIMITS, seed: 0 };
+  const assessment =
+    typeof request.body === 'string'
+      ? assessRequestText(request.body, context)
+      : assessRequestBody(request.body, context);
+  const refusal = assessment.refusal;
+  const body =
+    assessment.plan || refusal?.by !== 'contract' ? (assessment.body as ImageGenerationRequest) : undefined;
+  const passed = (plan?: GenerationPlan): RequestAnalysis => ({
+    result: result<RequestCheckResult>([], notes, { operation }),
+    ...(plan ? { plan } : {}),
+    ...(body ? { body } : {}),
+  });
+  if (!refusal) return passed(assessment.plan);
+  const message = refusal.violations.map((v) => v.message).join('; ');
+  if (refusal.by === 'unknown-model') {
+    notes.push(`model ${body?.model} is not in the catalog: its per-model rules were not checked`);
+    return passed();
   }
-  try {
-    const plan = planGeneration(typed, catalog, NO_LIMITS, 0);
-    return { result: result<RequestCheckResult>([], notes, { operation }), plan, body: typed };
-  } catch (error) {
-    if (!(error instanceof ImagesApiError)) throw error;
-    const listed = error.metadata?.violations as Violation[] | undefined;
-    const param = typeof error.metadata?.param === 'string' ? error.metadata.param : '';
-    const violations = listed?.length
-      ? listed
-      : [
-          {
-            pointer: param ? `/${param}` : '',
-            rule: error.status === 404 ? 'provider-match' : 'model-rule',
-            message: error.message,
-          },
-        ];
-    return { ...refuse(violations, error.status), body: typed };
+  const judged = refusal.by === 'contract' || options.profile === 'mock';
+  if (!judged) {
+    // The catalog is the mock's reading of the service, and may be older than the traffic.
+    notes.push(
+      `the catalog's rules for ${body?.model} would refuse this request (${message}); not judged (profile contract)`,
+    );
   }
+  return {
+    result: result<RequestCheckResult>(judged ? on('request', refusal.violations) : [], notes, {
+      operation,
+      refusal: { status: refusal.status, message },
+    }),
+    ...(body ? { body } : {}),
+  };
 }
 
 /**
@@ -236,14 +238,37 @@ function parseJsonBody(body: unknown): { value?: unknown; violation?: Violation 
   }
 }
 
-const MEDIA_TYPES: Record<string, string> = {
-  png: 'image/png',
-  jpeg: 'image/jpeg',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-};
+/**
+ * What the answer must agree with: what the request explicitly asked for; under the `mock`
+ * profile, the mock's own plan (a model's default format, n = 1, streaming when the model can).
+ */
+interface Expected {
+  format?: OutputFormat;
+  /** Why `format` is expected, for the message. */
+  formatReason?: string;
+  n?: number;
+  /** The model streams and the request asked to: only the mock's catalog can say so. */
+  stream?: string;
+}
 
-function checkStream(text: string, plan: GenerationPlan | undefined, notes: string[]): CheckViolation[] {
+function expectedOf(analysis: RequestAnalysis | undefined, profile: CheckProfile): Expected {
+  const asked = analysis?.body;
+  const plan = profile === 'mock' ? analysis?.plan : undefined;
+  const out: Expected = {};
+  if (asked?.output_format) {
+    out.format = asked.output_format;
+    out.formatReason = `the request asked for ${asked.output_format}`;
+  } else if (plan) {
+    out.format = plan.format;
+    out.formatReason = `the mock answers ${plan.model.id} in ${plan.format} by default (profile mock)`;
+  }
+  if (asked?.n !== undefined) out.n = asked.n;
+  else if (plan) out.n = plan.n;
+  if (plan?.stream) out.stream = plan.model.id;
+  return out;
+}
+
+function checkStream(text: string, expected: Expected, notes: string[]): CheckViolation[] {
   const out: CheckViolation[] = [];
   const { messages, problems } = parseSse(text);
   for (const problem of problems)
@@ -288,13 +313,13 @@ function checkStream(text: string, plan: GenerationPlan | undefined, notes: stri
     if (typed.type === 'image_generation.completed') {
       completed++;
       out.push(...on('response', checkImage(typed.b64_json, typed.media_type, '/b64_json'), message.index));
-      if (plan && typed.media_type && typed.media_type !== MEDIA_TYPES[plan.format]) {
+      if (expected.format && typed.media_type && typed.media_type !== MEDIA_TYPES[expected.format]) {
         out.push({
           side: 'response',
           pointer: '/media_type',
           rule: 'output-format',
-          message: `media_type is ${typed.media_type}, but the request asked for ${plan.format}`,
-          expected: MEDIA_TYPES[plan.format],
+          message: `media_type is ${typed.media_type}, but ${expected.formatReason}`,
+          expected: MEDIA_TYPES[expected.format],
           actual: typed.media_type,
           event: message.index,
         });
@@ -317,13 +342,13 @@ function checkStream(text: string, plan: GenerationPlan | undefined, notes: stri
       message: 'the stream has no image_generation.completed event and no error event',
     });
   }
-  if (plan && completed > plan.n) {
+  if (expected.n !== undefined && completed > expected.n) {
     out.push({
       side: 'response',
       pointer: '',
       rule: 'n-upper-bound',
-      message: `the stream completes ${completed} images, more than n=${plan.n}`,
-      expected: plan.n,
+      message: `the stream completes ${completed} images, more than n=${expected.n}`,
+      expected: expected.n,
       actual: completed,
     });
   }
@@ -334,11 +359,12 @@ function checkStream(text: string, plan: GenerationPlan | undefined, notes: stri
 function checkImagesSuccess(
   response: ExchangeResponse,
   analysis: RequestAnalysis | undefined,
+  profile: CheckProfile,
   notes: string[],
 ): CheckViolation[] {
   const contentType = response.headers['content-type'] ?? '';
-  const plan = analysis?.plan;
   const asked = analysis?.body;
+  const expected = expectedOf(analysis, profile);
   const out: CheckViolation[] = [];
   if (/^text\/event-stream\b/i.test(contentType)) {
     if (asked && asked.stream !== true) {
@@ -358,14 +384,14 @@ function checkImagesSuccess(
       });
       return out;
     }
-    return [...out, ...checkStream(response.body, plan, notes)];
+    return [...out, ...checkStream(response.body, expected, notes)];
   }
-  if (plan?.stream) {
+  if (expected.stream) {
     out.push({
       side: 'response',
       pointer: '',
       rule: 'stream-expected',
-      message: `the request asked to stream and ${plan.model.id} streams, but the answer is not text/event-stream`,
+      message: `the request asked to stream and ${expected.stream} streams in the mock's catalog (profile mock), but the answer is not text/event-stream`,
       expected: 'text/event-stream',
       actual: contentType || undefined,
     });
@@ -378,18 +404,18 @@ function checkImagesSuccess(
   const body = parsed.value as { data: { b64_json: string; media_type?: string }[] };
   body.data.forEach((image, i) => {
     out.push(...on('response', checkImage(image.b64_json, image.media_type, `/data/${i}/b64_json`)));
-    if (plan && image.media_type && image.media_type !== MEDIA_TYPES[plan.format]) {
+    if (expected.format && image.media_type && image.media_type !== MEDIA_TYPES[expected.format]) {
       out.push({
         side: 'response',
         pointer: `/data/${i}/media_type`,
         rule: 'output-format',
-        message: `data[${i}].media_type is ${image.media_type}, but the request asked for ${plan.format}`,
-        expected: MEDIA_TYPES[plan.format],
+        message: `data[${i}].media_type is ${image.media_type}, but ${expected.formatReason}`,
+        expected: MEDIA_TYPES[expected.format],
         actual: image.media_type,
       });
     }
   });
-  const n = asked ? (asked.n ?? 1) : undefined;
+  const n = expected.n;
   if (n !== undefined && body.data.length > n) {
     out.push({
       side: 'response',
@@ -407,6 +433,7 @@ function analyzeResponse(
   response: ExchangeResponse,
   operation: OperationId,
   analysis: RequestAnalysis | undefined,
+  profile: CheckProfile,
 ): CheckResult {
   const notes: string[] = [];
   const out: CheckViolation[] = [];
@@ -426,7 +453,7 @@ function analyzeResponse(
     return result(out, notes, {});
   }
   if (response.status >= 200 && response.status < 300) {
-    if (operation === 'createImages') out.push(...checkImagesSuccess(response, analysis, notes));
+    if (operation === 'createImages') out.push(...checkImagesSuccess(response, analysis, profile, notes));
     else {
       const parsed = parseJsonBody(response.body);
       if (parsed.violation) out.push(...on('response', [parsed.violation]));
@@ -471,7 +498,7 @@ export function validateResponse(
 ): CheckResult {
   const analysis = options.request ? analyzeRequest(options.request, options) : undefined;
   const operation = analysis?.result.operation ?? options.operation ?? 'createImages';
-  return analyzeResponse(response, operation, analysis);
+  return analyzeResponse(response, operation, analysis, options.profile ?? 'contract');
 }
 
 /**
@@ -500,11 +527,13 @@ export function validateExchange(
     };
   }
   const analysis = analyzeRequest(exchange.request, options);
-  const response = analyzeResponse(exchange.response, operation, analysis);
+  const response = analyzeResponse(exchange.response, operation, analysis, options.profile ?? 'contract');
   const notes = [...analysis.result.notes, ...response.notes];
   let requestViolations = analysis.result.violations;
   const refusal = analysis.result.refusal;
   if (refusal && exchange.response.status === refusal.status) {
+    const unjudged = notes.findIndex((n) => n.startsWith("the catalog's rules for "));
+    if (unjudged >= 0) notes.splice(unjudged, 1);
     notes.push(
       `the request breaks the contract (${refusal.message}) and was refused with ${refusal.status}, as documented`,
     );

@@ -26,6 +26,9 @@ Options:
   --seed <n>            seed of requests that send none                 (default 0)
   --api-key <key>       accept only this key; repeatable                (default: any well-formed key)
   --catalog <file>      extra or replacement models: {"models": [...], "replaceDefaults"?: true}
+  --unknown-models <m>  refuse: an id the catalog lacks gets the service's 400 (default)
+                        generic: any author/slug is answered by a model that takes every value
+                        the contract lists (x-mock-generic-model header, noted in the journal)
   --scenario <s>        answer every request with a scenario: a name (rate-limited, stream-drop, …)
                         or Prefer-header syntax ("code=429, retry-after=2"); requests' own Prefer wins
   --latency <ms>        wait before each answer: fixed ("300") or seeded random ("100-400")
@@ -57,6 +60,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'api-key': { type: 'string', multiple: true },
   catalog: { type: 'string' },
+  'unknown-models': { type: 'string' },
   scenario: { type: 'string' },
   latency: { type: 'string' },
   interval: { type: 'string' },
@@ -209,6 +213,12 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
     cors: !values['no-cors'],
   };
   if (values['api-key']) options.apiKeys = values['api-key'];
+  const unknown = values['unknown-models'];
+  if (unknown !== undefined) {
+    if (unknown !== 'refuse' && unknown !== 'generic')
+      throw new UsageError(`--unknown-models must be refuse or generic, got "${unknown}"`);
+    options.unknownModels = unknown;
+  }
   const scenario = scenarioOption(values.scenario, values.latency);
   if (scenario) options.scenario = scenario;
   const credits = creditsOption(values.credits);

@@ -4,6 +4,7 @@ import { catalogFromJson } from '../check/catalog-file.ts';
 import type { RecordingFormat } from '../check/read.ts';
 import { formatReport, type ReporterName } from '../check/report/format.ts';
 import { type CheckReport, exitCodeOf } from '../check/report/report.ts';
+import type { CheckProfile } from '../check/validate.ts';
 import { validateRecording } from '../check/validate-recording.ts';
 import type { Catalog } from '../models/catalog.ts';
 import { parseCommand } from './args.ts';
@@ -11,13 +12,18 @@ import { UsageError } from './usage-error.ts';
 
 export const VALIDATE_HELP = `Usage: openrouter-images-mock validate [options] <file...>
 
-Checks recorded exchanges against the contract: requests (schema and per-model rules), JSON
-answers, error bodies and SSE streams event by event. Reads HAR 1.2 (.har) and JSONL of
-{"request":…,"response":…} (.jsonl, .ndjson); other names are sniffed. Files are streamed.
+Checks recorded exchanges against the contract: request schemas, JSON answers, error bodies
+and SSE streams event by event, and each answer against what its request explicitly asked for.
+Reads HAR 1.2 (.har) and JSONL of {"request":…,"response":…} (.jsonl, .ndjson); other names are
+sniffed. Files are streamed.
 
 Options:
   --reporter <name>   human, json or junit                          (default human)
   --output <file>     write the report there instead of stdout
+  --profile <name>    contract: the contract and what requests asked for; the catalog's per-model
+                      rules and the mock's defaults only give notes (real traffic)
+                      mock: also the mock's own rules and defaults (recordings of this mock)
+                                                                    (default contract)
   --catalog <file>    models for the per-model rules: {"models":[…]} (default: the built-in catalog)
   --verbose           also list the exchanges that passed
   --no-color          no ANSI colours (also: NO_COLOR=1)
@@ -27,6 +33,15 @@ Exit code: 0 no violation, 1 violations, 2 unusable input (a corrupt file, a bad
 `;
 
 const REPORTERS: readonly ReporterName[] = ['human', 'json', 'junit'];
+const PROFILES: readonly CheckProfile[] = ['contract', 'mock'];
+
+/** The `--profile` value, checked. */
+export function profileOf(value: string | undefined): CheckProfile {
+  const profile = (value ?? 'contract') as CheckProfile;
+  if (!PROFILES.includes(profile))
+    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, got "${value}"`);
+  return profile;
+}
 
 /** The `--reporter` value, checked. */
 export function reporterOf(value: string | undefined): ReporterName {
@@ -84,6 +99,7 @@ const OPTIONS = {
   reporter: { type: 'string' },
   output: { type: 'string' },
   catalog: { type: 'string' },
+  profile: { type: 'string' },
   verbose: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -99,6 +115,7 @@ export async function validate(argv: string[]): Promise<number> {
   const reporter = reporterOf(values.reporter);
   if (positionals.length === 0) throw new UsageError('validate needs at least one file; try validate --help');
   const catalog = catalogOption(values.catalog);
+  const profile = profileOf(values.profile);
 
   const report: CheckReport = { tool: 'validate', exchanges: [], problems: [] };
   for (const file of positionals) {
@@ -118,6 +135,7 @@ export async function validate(argv: string[]): Promise<number> {
       name: group,
       ...(format ? { format } : {}),
       ...(catalog ? { catalog } : {}),
+      profile,
     });
     stream.destroy();
     report.exchanges.push(...result.exchanges);

@@ -65,6 +65,20 @@ export class ImagesApiError extends Error {
 
 /** A 400 that lists every violation; the message joins them so the first one a person reads names the field. */
 export function invalidRequest(violations: readonly Violation[]): ImagesApiError {
-  const message = violations.map((v) => v.message).join('; ');
-  return new ImagesApiError(400, message || DEFAULT_ERROR_MESSAGES[400], { violations });
+  return refusalError({ status: 400, violations });
+}
+
+/**
+ * The error answer for a refused request (rules return refusals as data; this is where one becomes
+ * the service's error body): the message joins the violations unless one is given.
+ */
+export function refusalError(refusal: {
+  status: number;
+  violations: readonly Violation[];
+  message?: string;
+}): ImagesApiError {
+  const message = refusal.message ?? refusal.violations.map((v) => v.message).join('; ');
+  return new ImagesApiError(refusal.status, message || DEFAULT_ERROR_MESSAGES[refusal.status], {
+    violations: refusal.violations,
+  });
 }

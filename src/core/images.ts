@@ -1,5 +1,4 @@
 import { MEDIA_TYPES } from '../contract/enums.ts';
-import { ImagesApiError } from '../contract/errors.ts';
 import type { GenerationPlan } from '../models/plan.ts';
 import { loadEncoder } from '../synth/codecs.ts';
 import { DEFAULT_JPEG_QUALITY, synthesizeJpeg } from '../synth/jpeg.ts';
@@ -17,27 +16,13 @@ export interface SynthesizedImage {
 
 export type { Stage } from '../synth/label.ts';
 
-/** Formats this version synthesizes: every format of the contract. */
-const SYNTHESIZED = new Set(['png', 'jpeg', 'webp', 'svg']);
-
-/** Throws a 400 naming the gap when the plan asks for a format the mock cannot encode. */
-export function assertSynthesizable(plan: GenerationPlan): void {
-  if (!SYNTHESIZED.has(plan.format)) {
-    const message = `output_format '${plan.format}' is not implemented by this version of openrouter-images-mock; use png, jpeg, webp or svg`;
-    throw new ImagesApiError(400, message, {
-      violations: [{ pointer: '/output_format', rule: 'mock-not-implemented', message, actual: plan.format }],
-    });
-  }
-}
-
 /**
- * Everything `synthesizeImage` needs before it can run synchronously: the format check, and the
- * WebAssembly encoder of jpeg or webp, loaded once per process on first use.
+ * Everything `synthesizeImage` needs before it can run synchronously: the WebAssembly encoder of
+ * jpeg or webp, loaded once per process on first use.
  *
  * @example await prepareSynthesis(plan); const image = synthesizeImage(plan, 0);
  */
 export async function prepareSynthesis(plan: GenerationPlan): Promise<void> {
-  assertSynthesizable(plan);
   if (plan.format === 'jpeg' || plan.format === 'webp') await loadEncoder(plan.format);
 }
 

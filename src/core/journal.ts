@@ -1,4 +1,5 @@
 import type { Violation } from '../contract/violations.ts';
+import type { RefusedBy } from '../models/plan.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import type { MockRequest } from './answer.ts';
 
@@ -16,8 +17,15 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** The parsed JSON body (or the raw text when it is not JSON); absent without a body. */
   body?: unknown;
-  /** Whether the request keeps the contract: schema and per-model rules. */
-  verdict: { valid: boolean; violations: Violation[] };
+  /**
+   * Whether the request keeps the contract: schema and per-model rules; `refusedBy` names the rule
+   * that refuses an invalid one (the contract, a listed model's rules, or the catalog's membership).
+   */
+  verdict: { valid: boolean; violations: Violation[]; refusedBy?: RefusedBy };
+  /** What the mock ignored or passed on (unknown provider names, passthrough options). */
+  notes?: string[];
+  /** True when the model is not in the catalog and the generic stand-in answered. */
+  generic?: boolean;
   /** The scenario the answer followed, if any departed from the happy path. */
   scenario?: Scenario;
   /** What was answered; absent while a stream is still being written. */

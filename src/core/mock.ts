@@ -1,14 +1,10 @@
-import { ImagesApiError, invalidRequest } from '../contract/errors.ts';
-import type {
-  ImageGenerationRequest,
-  ImageGenerationResponse,
-  ImageStreamEvent,
-  SchemaName,
-} from '../contract/types.ts';
-import { validateRequestBody, validateSchema } from '../contract/validators.ts';
-import type { Violation } from '../contract/violations.ts';
+import { ImagesApiError, refusalError } from '../contract/errors.ts';
+import type { ImageGenerationResponse, ImageStreamEvent, SchemaName } from '../contract/types.ts';
+import { validateSchema } from '../contract/validators.ts';
+import { assessRequestText } from '../models/assess.ts';
 import { Catalog, type CatalogOptions, toEndpointsResponse, toListItem } from '../models/catalog.ts';
-import { DEFAULT_LIMITS, type GenerationLimits, planGeneration } from '../models/plan.ts';
+import { GENERIC_MODEL_HEADER } from '../models/generic.ts';
+import { DEFAULT_LIMITS, type GenerationLimits } from '../models/plan.ts';
 import { usageFor } from '../models/usage.ts';
 import { mergeScenarios, namedScenario, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
 import { Accounts, type CreditsOptions, type RateLimitOptions } from './accounts.ts';
@@ -21,7 +17,7 @@ import {
   textAnswer,
 } from './answer.ts';
 import { authenticate } from './auth.ts';
-import { assertSynthesizable, imageBase64, prepareSynthesis, synthesizeImage } from './images.ts';
+import { imageBase64, prepareSynthesis, synthesizeImage } from './images.ts';
 import { Journal, type RecordedRequest } from './journal.ts';
 import { latencyMs, sleep } from './sleep.ts';
 import { streamAnswer } from './stream.ts';
@@ -95,15 +91,6 @@ const ROUTES = {
   endpoints: /^\/images\/models\/([^/]+)\/([^/]+)\/endpoints\/?$/,
 };
 
-/** What a request body amounts to, worked out once for both the answer and the journal. */
-interface Assessment {
-  body?: unknown;
-  violations: Violation[];
-  /** The first reason to refuse the request, if any. */
-  error?: ImagesApiError;
-  plan?: ReturnType<typeof planGeneration>;
-}
-
 /**
  * The JSON text of an images answer. Base64 and media types need no escaping, so the (large)
  * image strings are joined in as they are rather than walked again by JSON.stringify.
@@ -147,54 +134,26 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const defaultSeed = () =>
     options.seed === 'random' ? Math.floor(Math.random() * 2 ** 31) : (options.seed ?? 0);
 
-  /** Parses, validates and plans a body; never throws, so the journal gets a verdict even for a 401. */
-  function assess(text: string): Assessment {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      const violations = [{ pointer: '', rule: 'json', message: `body is not valid JSON: ${detail}` }];
-      const result: Assessment = {
-        violations,
-        error: new ImagesApiError(400, `Request body is not valid JSON: ${detail}`, { violations }),
-      };
-      if (text) result.body = text.length > 65_536 ? `${text.slice(0, 65_536)}…` : text;
-      return result;
-    }
-    const schemaViolations = validateRequestBody(body);
-    if (schemaViolations.length > 0) {
-      return { body, violations: schemaViolations, error: invalidRequest(schemaViolations) };
-    }
-    try {
-      const plan = planGeneration(body as ImageGenerationRequest, catalog, limits, defaultSeed());
-      assertSynthesizable(plan);
-      return { body, violations: [], plan };
-    } catch (error) {
-      if (!(error instanceof ImagesApiError)) throw error;
-      const listed = error.metadata?.violations as Violation[] | undefined;
-      const param = typeof error.metadata?.param === 'string' ? error.metadata.param : '';
-      const violations = listed ?? [
-        { pointer: param ? `/${param}` : '', rule: `http-${error.status}`, message: error.message },
-      ];
-      return { body, violations, error };
-    }
-  }
-
   async function generate(
     request: MockRequest,
     entry: RecordedRequest,
     override: Scenario | undefined,
   ): Promise<MockAnswer> {
     const text = await request.text();
-    const assessment = assess(text);
+    const assessment = assessRequestText(text, { catalog, limits, seed: defaultSeed() });
     if (assessment.body !== undefined) entry.body = assessment.body;
     entry.verdict = { valid: assessment.violations.length === 0, violations: assessment.violations };
+    if (assessment.refusal) entry.verdict.refusedBy = assessment.refusal.by;
 
     const key = authenticate(request, options);
     const rateHeaders = accounts.admit(key);
-    if (assessment.error || !assessment.plan) throw assessment.error ?? new ImagesApiError(400);
+    if (!assessment.plan) throw refusalError(assessment.refusal ?? { status: 400, violations: [] });
     const plan = assessment.plan;
+    if (plan.notes.length > 0) entry.notes = plan.notes;
+    if (plan.generic) {
+      entry.generic = true;
+      rateHeaders[GENERIC_MODEL_HEADER] = plan.model.id;
+    }
     await prepareSynthesis(plan); // loads the jpeg/webp encoder on first use; synthesis is then synchronous
     const scenario = mergeScenarios(baseScenario, scenarioFromPrefer(request.header('prefer')), override);
     if (override || request.header('prefer') !== null || options.scenario) entry.scenario = scenario;
@@ -223,6 +182,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       entry.response.contentType = 'text/event-stream; charset=utf-8';
       return streamAnswer({
         plan,
+        headers: rateHeaders,
         count,
         created,
         scenario,
@@ -279,9 +239,14 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     if (endpoints) {
       allow('GET, HEAD');
       const id = `${decodeURIComponent(endpoints[1] ?? '')}/${decodeURIComponent(endpoints[2] ?? '')}`;
-      const model = catalog.get(id);
-      if (!model) throw new ImagesApiError(404, `Model ${id} not found`);
-      return jsonAnswer(checked('ImageModelEndpointsResponse', toEndpointsResponse(model)));
+      const found = catalog.lookup(id);
+      if (!found) throw new ImagesApiError(404, `Model ${id} not found`);
+      const answer = jsonAnswer(checked('ImageModelEndpointsResponse', toEndpointsResponse(found.model)));
+      if (found.generic) {
+        entry.generic = true;
+        answer.headers.push([GENERIC_MODEL_HEADER, id]);
+      }
+      return answer;
     }
     throw new ImagesApiError(404, 'Not Found');
   }

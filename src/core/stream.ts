@@ -8,6 +8,8 @@ import { sleep } from './sleep.ts';
 
 export interface StreamOptions {
   plan: GenerationPlan;
+  /** Headers of the answer beside the SSE ones (rate limits, the generic-model marker). */
+  headers?: Record<string, string>;
   /** Images to send (at most `plan.n`; fewer in the `fewer-images` scenario). */
   count: number;
   created: number;
@@ -147,5 +149,5 @@ function concat(parts: Uint8Array[]): Uint8Array {
  */
 export function streamAnswer(options: StreamOptions): MockAnswer {
   const abort = new AbortController();
-  return sseAnswer(streamChunks(options, abort.signal), () => abort.abort());
+  return sseAnswer(streamChunks(options, abort.signal), () => abort.abort(), options.headers);
 }

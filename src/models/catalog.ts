@@ -1,4 +1,3 @@
-import { ImagesApiError } from '../contract/errors.ts';
 import type {
   ImageEndpoint,
   ImageModelArchitecture,
@@ -10,6 +9,7 @@ import type {
 } from '../contract/types.ts';
 import { validateSchema } from '../contract/validators.ts';
 import defaultCatalogFile from './default-catalog.json' with { type: 'json' };
+import { genericModel, MODEL_ID } from './generic.ts';
 
 /** How a model turns `resolution`, `aspect_ratio` and `size` into pixels (mock-only, never served). */
 export interface SizingRules {
@@ -81,7 +81,7 @@ export const defaultModels: readonly CatalogModel[] = (
 /** Fails fast, with the field named, when a user-supplied model cannot be served faithfully. */
 export function assertCatalogModel(model: CatalogModel): void {
   const where = `${PREFIX} catalog model "${model?.id ?? '?'}"`;
-  if (typeof model?.id !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(model.id)) {
+  if (typeof model?.id !== 'string' || !MODEL_ID.test(model.id)) {
     throw new Error(`${where}: id must look like "author/slug"`);
   }
   if (!Array.isArray(model.endpoints) || model.endpoints.length === 0) {
@@ -142,11 +142,25 @@ export interface CatalogOptions {
   models?: readonly CatalogModel[];
   /** Serve only `models`, without the defaults. Default `false`. */
   replaceDefaults?: boolean;
+  /**
+   * What a request for a model the catalog lacks gets: the service's 400 naming the id
+   * (`'refuse'`, the default), or a generic model that takes every value the contract lists
+   * (`'generic'`; any well-formed `author/slug`, answered with an `x-mock-generic-model` header).
+   */
+  unknownModels?: 'refuse' | 'generic';
+}
+
+/** The model a request names, and whether it is the generic stand-in for an id the catalog lacks. */
+export interface ModelLookup {
+  model: CatalogModel;
+  generic: boolean;
 }
 
 /** The models a mock serves, by id. */
 export class Catalog {
   readonly #models = new Map<string, CatalogModel>();
+  readonly #providers = new Set<string>();
+  readonly unknownModels: 'refuse' | 'generic';
 
   constructor(options: CatalogOptions = {}) {
     const models = [...(options.replaceDefaults ? [] : defaultModels), ...(options.models ?? [])];
@@ -154,6 +168,14 @@ export class Catalog {
       assertCatalogModel(model);
       this.#models.set(model.id, model);
     }
+    for (const model of this.#models.values()) {
+      for (const e of model.endpoints) {
+        for (const name of [e.provider_slug, e.provider_tag, e.provider_name]) {
+          if (name) this.#providers.add(name.toLowerCase());
+        }
+      }
+    }
+    this.unknownModels = options.unknownModels ?? 'refuse';
   }
 
   get(id: string): CatalogModel | undefined {
@@ -164,11 +186,17 @@ export class Catalog {
     return [...this.#models.values()];
   }
 
-  /** The model a request names, or the service's answer for an unknown one. */
-  require(id: string): CatalogModel {
+  /** The model a request names: a listed one, the generic stand-in (when asked for), or none. */
+  lookup(id: string): ModelLookup | undefined {
     const model = this.#models.get(id);
-    // OpenRouter answers an unknown model id with 400 and this wording on its other endpoints.
-    if (!model) throw new ImagesApiError(400, `${id} is not a valid model ID`, { param: 'model' });
-    return model;
+    if (model) return { model, generic: false };
+    if (this.unknownModels === 'generic' && MODEL_ID.test(id))
+      return { model: genericModel(id), generic: true };
+    return undefined;
+  }
+
+  /** Whether any listed endpoint has this provider slug, tag or name (case-insensitive). */
+  knowsProvider(name: string): boolean {
+    return this.#providers.has(name.toLowerCase());
   }
 }

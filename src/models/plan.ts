@@ -1,4 +1,3 @@
-import { ImagesApiError, invalidRequest } from '../contract/errors.ts';
 import type { ImageEndpoint, ImageGenerationRequest, OutputFormat, Resolution } from '../contract/types.ts';
 import type { Violation } from '../contract/violations.ts';
 import type { Catalog, CatalogModel } from './catalog.ts';
@@ -25,7 +24,28 @@ export interface GenerationPlan {
   /** True when the request asked to stream and the endpoint can. */
   stream: boolean;
   referenceCount: number;
+  /** True when the catalog lacks the model and answers it with the generic stand-in. */
+  generic: boolean;
+  /** What the mock ignored or passed on and a person may want to know (provider preferences, options). */
+  notes: string[];
 }
+
+/**
+ * Which rule refuses a request: the wire contract (JSON, schema), a listed model's rules from the
+ * catalog, or the catalog's membership (an id it does not list). Checks of real traffic tell them
+ * apart: only the contract is the service's word for every model.
+ */
+export type RefusedBy = 'contract' | 'catalog' | 'unknown-model';
+
+/** Why the service would refuse a request: the status and every violation, as data. */
+export interface Refusal {
+  status: 400 | 404;
+  violations: Violation[];
+  by: RefusedBy;
+}
+
+/** A plan, or the refusal the service would answer with. */
+export type PlanResult = { plan: GenerationPlan } | Refusal;
 
 /** Bounds on what one request may make the mock allocate; the catalog's own limits apply too. */
 export interface GenerationLimits {
@@ -47,21 +67,64 @@ const matches = (endpoint: ImageEndpoint, name: string) => {
   );
 };
 
-/** The endpoint that serves the request, following `provider.order`, `only` and `ignore`. */
-function selectEndpoint(model: CatalogModel, provider: ImageGenerationRequest['provider']): ImageEndpoint {
-  let candidates = model.endpoints;
-  if (provider?.only) candidates = candidates.filter((e) => provider.only?.some((name) => matches(e, name)));
-  if (provider?.ignore)
-    candidates = candidates.filter((e) => !provider.ignore?.some((name) => matches(e, name)));
-  const preferred = provider?.order?.map((name) => candidates.find((e) => matches(e, name))).find(Boolean);
-  const chosen =
-    preferred ?? (provider?.order && provider.allow_fallbacks === false ? undefined : candidates[0]);
-  if (!chosen) {
-    throw new ImagesApiError(404, `No endpoints found for ${model.id} that match your provider preferences`, {
-      param: 'provider',
-    });
+// Provider preferences are an open object in the published document and the service drops what
+// it does not know; a request is never refused for a name or key the mock has not heard of.
+const MAX_NOTES = 20;
+
+/** The providers of a preference list that the catalog knows; the others are noted and dropped. */
+function known(
+  list: readonly string[] | null | undefined,
+  field: string,
+  catalog: Catalog,
+  notes: string[],
+): string[] | undefined {
+  if (!list) return undefined;
+  const out: string[] = [];
+  for (const name of list) {
+    if (catalog.knowsProvider(name)) out.push(name);
+    else if (notes.length < MAX_NOTES)
+      notes.push(`provider.${field}: '${name}' is a provider the mock does not know; ignored`);
   }
-  return chosen;
+  return out.length > 0 ? out : undefined;
+}
+
+/** The endpoint that serves the request, following `provider.order`, `only` and `ignore`. */
+function selectEndpoint(
+  model: CatalogModel,
+  provider: ImageGenerationRequest['provider'],
+  catalog: Catalog,
+  notes: string[],
+): ImageEndpoint | undefined {
+  const only = known(provider?.only, 'only', catalog, notes);
+  const ignore = known(provider?.ignore, 'ignore', catalog, notes);
+  const order = known(provider?.order, 'order', catalog, notes);
+  let candidates = model.endpoints;
+  if (only) candidates = candidates.filter((e) => only.some((name) => matches(e, name)));
+  if (ignore) candidates = candidates.filter((e) => !ignore.some((name) => matches(e, name)));
+  const preferred = order?.map((name) => candidates.find((e) => matches(e, name))).find(Boolean);
+  return preferred ?? (order && provider?.allow_fallbacks === false ? undefined : candidates[0]);
+}
+
+/** Notes what `provider.options` passes to the serving endpoint and what it drops, as the service does. */
+function noteOptions(provider: ImageGenerationRequest['provider'], endpoint: ImageEndpoint, notes: string[]) {
+  const options = provider?.options;
+  if (!options || typeof options !== 'object') return;
+  const allowed = new Set(endpoint.allowed_passthrough_parameters ?? []);
+  for (const [slug, values] of Object.entries(options)) {
+    if (notes.length >= MAX_NOTES) return;
+    if (!matches(endpoint, slug)) {
+      notes.push(`provider.options.${slug}: not the serving provider (${endpoint.provider_slug}); ignored`);
+      continue;
+    }
+    for (const key of values && typeof values === 'object' ? Object.keys(values) : []) {
+      if (notes.length >= MAX_NOTES) return;
+      notes.push(
+        allowed.has(key)
+          ? `provider.options.${slug}.${key}: passed through to ${endpoint.provider_slug}`
+          : `provider.options.${slug}.${key}: not a passthrough parameter of ${endpoint.provider_slug}; dropped`,
+      );
+    }
+  }
 }
 
 const violation = (
@@ -83,19 +146,37 @@ function qualityFor(endpoint: ImageEndpoint, quality: string | undefined, auto: 
   return quality === 'xhigh' || quality === 'max' ? 'high' : auto;
 }
 
+/** The message of the service's 400 for a model id it does not list, with how to add it to the mock. */
+export function unknownModelMessage(id: string): string {
+  return `${id} is not a valid model ID (the mock lists it once it is in a catalog: serve --catalog <file>, the models option, or openrouter-images-mock catalog pull; --unknown-models generic answers any author/slug)`;
+}
+
 /**
  * Applies the rules JSON Schema cannot express (per-model limits from the catalog, cross-field
- * rules from the reference page) to a body that already passed the schema. Throws the service's
- * answer (400 listing every violation, 404 for provider preferences nothing matches).
+ * rules from the reference page) to a body that already passed the schema. Returns the plan, or
+ * the service's refusal as data (400 listing every violation, 404 for provider preferences
+ * nothing matches).
  */
 export function planGeneration(
   body: ImageGenerationRequest,
   catalog: Catalog,
   limits: GenerationLimits,
   defaultSeed: number,
-): GenerationPlan {
-  const model = catalog.require(body.model);
-  const endpoint = selectEndpoint(model, body.provider);
+): PlanResult {
+  const found = catalog.lookup(body.model);
+  if (!found) {
+    const message = unknownModelMessage(body.model);
+    const violations = [violation('/model', 'model-id', message, { actual: body.model })];
+    return { status: 400, violations, by: 'unknown-model' };
+  }
+  const { model, generic } = found;
+  const notes: string[] = [];
+  const endpoint = selectEndpoint(model, body.provider, catalog, notes);
+  if (!endpoint) {
+    const message = `No endpoints found for ${model.id} that match your provider preferences`;
+    return { status: 404, violations: [violation('/provider', 'provider-match', message)], by: 'catalog' };
+  }
+  noteOptions(body.provider, endpoint, notes);
   const params = endpoint.supported_parameters;
   const violations: Violation[] = [];
 
@@ -178,14 +259,10 @@ export function planGeneration(
     );
   }
 
-  let size: ReturnType<typeof resolvePixelSize> | undefined;
-  try {
-    size = resolvePixelSize(model, endpoint, body);
-  } catch (error) {
-    if (!(error instanceof ImagesApiError)) throw error;
-    violations.push(...((error.metadata?.violations as Violation[]) ?? []));
-  }
-  if (size) {
+  const sized = resolvePixelSize(model, endpoint, body);
+  const size = 'size' in sized ? sized.size : undefined;
+  if (!size) violations.push(...('violations' in sized ? sized.violations : []));
+  else {
     const pixels = size.width * size.height;
     if (pixels > limits.maxPixelsPerImage) {
       violations.push(
@@ -214,10 +291,10 @@ export function planGeneration(
     }
   }
 
-  if (violations.length > 0 || !size) throw invalidRequest(violations);
+  if (violations.length > 0 || !size) return { status: 400, violations, by: 'catalog' };
 
   const compressionCapability = params.output_compression;
-  return {
+  const plan: GenerationPlan = {
     model,
     endpoint,
     prompt: body.prompt,
@@ -236,5 +313,8 @@ export function planGeneration(
     seed: body.seed ?? defaultSeed,
     stream: body.stream === true && endpoint.supports_streaming,
     referenceCount: references.length,
+    generic,
+    notes,
   };
+  return { plan };
 }

@@ -1,23 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { ASPECT_RATIOS, RESOLUTIONS } from '../contract/enums.ts';
-import { ImagesApiError } from '../contract/errors.ts';
+import { invalidRequest } from '../contract/errors.ts';
 import type { AspectRatio, Resolution } from '../contract/types.ts';
 import { Catalog } from './catalog.ts';
 import { dimensionsFor, ratioValue, resolvePixelSize, type SizeRequest, tierOf } from './sizes.ts';
 
 const catalog = new Catalog();
-const sizeFor = (id: string, request: SizeRequest) => {
-  const model = catalog.require(id);
+const resultFor = (id: string, request: SizeRequest) => {
+  const model = catalog.get(id)!;
   return resolvePixelSize(model, model.endpoints[0]!, request);
 };
+const sizeFor = (id: string, request: SizeRequest) => {
+  const result = resultFor(id, request);
+  if (!('size' in result)) throw new Error(`expected a size, got ${JSON.stringify(result.violations)}`);
+  return result.size;
+};
+/** The 400 the mock answers for a refused size. */
 const violationOf = (id: string, request: SizeRequest) => {
-  try {
-    sizeFor(id, request);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ImagesApiError);
-    return error as ImagesApiError;
-  }
-  throw new Error('expected a 400');
+  const result = resultFor(id, request);
+  if (!('violations' in result)) throw new Error('expected a 400');
+  return invalidRequest(result.violations);
 };
 
 describe('derived sizes: tier × ratio', () => {

@@ -1,5 +1,4 @@
 import { RESOLUTIONS } from '../contract/enums.ts';
-import { ImagesApiError } from '../contract/errors.ts';
 import type { ImageEndpoint, Resolution } from '../contract/types.ts';
 import type { Violation } from '../contract/violations.ts';
 import type { CatalogModel } from './catalog.ts';
@@ -90,15 +89,19 @@ function enumValues(endpoint: ImageEndpoint, name: string): string[] | undefined
   return capability?.type === 'enum' ? capability.values : undefined;
 }
 
-const sizeViolation = (message: string, rule: string, extra: Partial<Violation> = {}): ImagesApiError =>
-  new ImagesApiError(400, message, { violations: [{ pointer: '/size', rule, message, ...extra }] });
+/** The size a request implies, or why the model refuses it (the `/size` violations of a 400). */
+export type SizeResult = { size: PixelSize } | { violations: Violation[] };
 
-/** Resolves the pixel size a request implies for one model endpoint, or throws the service's 400. */
+const sizeViolation = (message: string, rule: string, extra: Partial<Violation> = {}): SizeResult => ({
+  violations: [{ pointer: '/size', rule, message, ...extra }],
+});
+
+/** Resolves the pixel size a request implies for one model endpoint; a refusal is data, not a throw. */
 export function resolvePixelSize(
   model: CatalogModel,
   endpoint: ImageEndpoint,
   request: SizeRequest,
-): PixelSize {
+): SizeResult {
   const sizing = model.mock.sizing;
   const explicit = request.size ? parseExplicit(request.size) : undefined;
   const sizeTier = request.size && !explicit ? (request.size as Resolution) : undefined;
@@ -106,7 +109,7 @@ export function resolvePixelSize(
     request.aspect_ratio && request.aspect_ratio !== 'auto' ? request.aspect_ratio : undefined;
 
   if (sizeTier && request.resolution && sizeTier !== request.resolution) {
-    throw sizeViolation(
+    return sizeViolation(
       `size '${sizeTier}' conflicts with resolution '${request.resolution}'`,
       'size-conflict',
       {
@@ -118,14 +121,14 @@ export function resolvePixelSize(
   if (explicit) {
     const explicitTier = tierOf(explicit.width, explicit.height);
     if (request.resolution && request.resolution !== explicitTier) {
-      throw sizeViolation(
+      return sizeViolation(
         `size '${request.size}' is a ${explicitTier} size and conflicts with resolution '${request.resolution}'`,
         'size-conflict',
         { expected: explicitTier, actual: request.resolution },
       );
     }
     if (askedRatio && Math.abs(explicit.width / explicit.height / ratioValue(askedRatio) - 1) > 0.01) {
-      throw sizeViolation(
+      return sizeViolation(
         `size '${request.size}' conflicts with aspect_ratio '${askedRatio}'`,
         'size-conflict',
         {
@@ -159,24 +162,24 @@ export function resolvePixelSize(
 
   if (explicit && sizing.explicit === 'any') {
     const pixels = explicit.width * explicit.height;
-    const limit = (name: string, value: number, message: string) =>
+    const limit = (name: string, value: number, message: string): SizeResult =>
       sizeViolation(message, name, { expected: value, actual: request.size });
     if (sizing.max_pixels && pixels > sizing.max_pixels) {
-      throw limit(
+      return limit(
         'max_pixels',
         sizing.max_pixels,
         `size '${request.size}' exceeds ${model.id}'s limit of ${sizing.max_pixels} pixels`,
       );
     }
     if (sizing.min_pixels && pixels < sizing.min_pixels) {
-      throw limit(
+      return limit(
         'min_pixels',
         sizing.min_pixels,
         `size '${request.size}' is below ${model.id}'s minimum of ${sizing.min_pixels} pixels`,
       );
     }
     if (sizing.max_side && Math.max(explicit.width, explicit.height) > sizing.max_side) {
-      throw limit(
+      return limit(
         'max_side',
         sizing.max_side,
         `size '${request.size}' exceeds ${model.id}'s longest side of ${sizing.max_side} pixels`,
@@ -184,15 +187,17 @@ export function resolvePixelSize(
     }
     const divisor = gcd(explicit.width, explicit.height);
     return {
-      ...explicit,
-      resolution: tierOf(explicit.width, explicit.height),
-      aspectRatio: `${explicit.width / divisor}:${explicit.height / divisor}`,
+      size: {
+        ...explicit,
+        resolution: tierOf(explicit.width, explicit.height),
+        aspectRatio: `${explicit.width / divisor}:${explicit.height / divisor}`,
+      },
     };
   }
   if (explicit && sizing.explicit === 'fixed') {
     const allowed = Object.values(sizing.fixed ?? {});
     if (!allowed.includes(`${explicit.width}x${explicit.height}`)) {
-      throw sizeViolation(
+      return sizeViolation(
         `size '${request.size}' is not supported by ${model.id}; use one of ${allowed.join(', ')}`,
         'enum',
         {
@@ -202,9 +207,11 @@ export function resolvePixelSize(
       );
     }
     return {
-      ...explicit,
-      resolution: tierOf(explicit.width, explicit.height),
-      aspectRatio: aspectRatioOf(sizing.fixed, request.size),
+      size: {
+        ...explicit,
+        resolution: tierOf(explicit.width, explicit.height),
+        aspectRatio: aspectRatioOf(sizing.fixed, request.size),
+      },
     };
   }
 
@@ -215,10 +222,10 @@ export function resolvePixelSize(
   const table = sizing.fixed?.[ratio];
   if (table) {
     const [width, height] = table.split('x').map(Number) as [number, number];
-    return { width, height, resolution: tierOf(width, height), aspectRatio: ratio };
+    return { size: { width, height, resolution: tierOf(width, height), aspectRatio: ratio } };
   }
   const { width, height } = dimensionsFor(TIER_SIDE[tier] ** 2, ratioValue(ratio), sizing.grid);
-  return { width, height, resolution: tier, aspectRatio: ratio };
+  return { size: { width, height, resolution: tier, aspectRatio: ratio } };
 }
 
 function aspectRatioOf(table: Record<string, string> | undefined, size: string | undefined): string {

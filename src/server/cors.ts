@@ -1,7 +1,8 @@
 import type { AnswerHandler } from '../core/answer.ts';
 
 // Headers a browser app needs to read from the mock's answers (retry logic, rate-limit displays).
-const EXPOSED = 'retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, content-type';
+const EXPOSED =
+  'retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, content-type, x-mock-generic-model';
 
 /**
  * Lets a browser app on another origin call the server: answers preflights (`OPTIONS` with

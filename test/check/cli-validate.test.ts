@@ -11,6 +11,16 @@ const fixture = (name: string) =>
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 describe('openrouter-images-mock validate', () => {
+  it("judges by the contract by default: a rule of the mock's catalog alone is a note, not a failure", async () => {
+    const result = await runCli(['validate', fixture('violations.har'), '--verbose']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^violations\.har 1 passed, 13 failed$/m);
+    expect(result.stdout).toContain('not judged (profile contract)');
+    const bad = await runCli(['validate', fixture('violations.har'), '--profile', 'strictest']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--profile must be one of contract, mock');
+  });
+
   it('exits 0 on clean recordings (HAR and JSONL together)', async () => {
     const result = await runCli(['validate', fixture('clean.har'), fixture('clean.jsonl')]);
     expect(result.code).toBe(0);
@@ -18,7 +28,8 @@ describe('openrouter-images-mock validate', () => {
   });
 
   it('exits 1 on violations and prints them grouped by file and exchange, without colour off a TTY', async () => {
-    const result = await runCli(['validate', fixture('violations.har')]);
+    // The fixtures record the mock itself: its own catalog rules judge them too.
+    const result = await runCli(['validate', fixture('violations.har'), '--profile', 'mock']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^violations\.har 0 passed, 14 failed$/m);
     expect(result.stdout).toContain(
@@ -39,6 +50,8 @@ describe('openrouter-images-mock validate', () => {
       'validate',
       fixture('violations.jsonl'),
       fixture('clean.har'),
+      '--profile',
+      'mock',
       '--reporter',
       'junit',
       '--output',
@@ -57,7 +70,14 @@ describe('openrouter-images-mock validate', () => {
     );
     expect(xml).toContain('<failure message="1 violation: n must be &lt;= 10" type="contract-violation">');
     expect(xml).not.toContain(FIXTURE_KEY);
-    const json = await runCli(['validate', fixture('violations.jsonl'), '--reporter', 'json']);
+    const json = await runCli([
+      'validate',
+      fixture('violations.jsonl'),
+      '--reporter',
+      'json',
+      '--profile',
+      'mock',
+    ]);
     const report = JSON.parse(json.stdout) as {
       summary: Record<string, number>;
       exchanges: { id: string; violations: unknown[] }[];

@@ -223,3 +223,67 @@ describe('verify: bounds and cost', () => {
     expect(result.stderr).toContain('is not a local host: set NO_SUCH_VARIABLE_SET to its API key');
   });
 });
+
+describe('verify never stops at a bad catalog', () => {
+  const mock = createImagesMock({ baseUrl: 'http://placeholder/api/v1' });
+  const servers: RunningServer[] = [];
+  /** A target whose catalog route answers `catalog`, and whose POST /images may be broken too. */
+  const target = async (catalog: () => Response, breakImages = false) => {
+    const server = await listen(
+      async (request) => {
+        const path = new URL(request.url).pathname;
+        if (path.endsWith('/images/models')) return catalog();
+        const response = await mock.handle(request);
+        if (breakImages && response.status === 200 && path.endsWith('/images')) {
+          const json = (await response.json()) as Record<string, unknown>;
+          return Response.json({ ...json, created: 'now' });
+        }
+        return response;
+      },
+      { port: 0 },
+    );
+    servers.push(server);
+    return `${server.url}/api/v1`;
+  };
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  it('an empty catalog is a violation, and POST /images is still probed with the local models', async () => {
+    const run = await runVerify({ baseUrl: await target(() => Response.json({ data: [] })) });
+    expect(run.report.problems).toEqual([]);
+    const byId = new Map(run.report.exchanges.map((e) => [e.id, e]));
+    expect(byId.get('catalog GET /images/models')?.violations.map((v) => v.rule)).toEqual(['models']);
+    expect(byId.get('the contract example')?.ok).toBe(true);
+    expect(byId.get('openai/gpt-image-1 baseline')?.ok).toBe(true);
+    expect(byId.get('refuses n=11')?.ok).toBe(true);
+    expect(failing(run.report.exchanges).map((e) => e.id)).toEqual(['catalog GET /images/models']);
+  });
+
+  it('a target broken in both places exits 1 naming each break', async () => {
+    const base = await target(() => new Response('<html>oops</html>', { status: 500 }), true);
+    const result = await runCli(['verify', '--base-url', base, '--reporter', 'json']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      exchanges: { id: string; ok: boolean; violations: { rule: string; pointer: string }[] }[];
+    };
+    const broken = report.exchanges.filter((e) => !e.ok);
+    expect(broken.find((e) => e.id === 'catalog GET /images/models')?.violations.map((v) => v.rule)).toEqual([
+      'expected-status',
+      'json',
+    ]);
+    expect(broken.find((e) => e.id === 'the contract example')?.violations).toEqual([
+      expect.objectContaining({ rule: 'type', pointer: '/created' }),
+    ]);
+    expect(broken.filter((e) => e.id.endsWith(' baseline')).length).toBeGreaterThan(0);
+  });
+
+  it('nothing listening still exits 2: it could not run at all', async () => {
+    const server = await listen(async () => new Response('x'), { port: 0 });
+    const base = `${server.url}/api/v1`;
+    await server.close();
+    const result = await runCli(['verify', '--base-url', base]);
+    expect(result.code).toBe(2);
+    expect(result.stdout + result.stderr).toContain('cannot reach');
+  });
+});

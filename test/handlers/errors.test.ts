@@ -206,7 +206,10 @@ describe('400: rules the schema cannot say', () => {
 
   it('an unknown model gets the service answer for it', async () => {
     const body = await refused(await postImages({ model: 'nobody/nothing', prompt: 'x' }), 400);
-    expect(body.error.message).toBe('nobody/nothing is not a valid model ID');
+    expect(body.error.message).toMatch(/^nobody\/nothing is not a valid model ID \(/);
+    // …and says how to add it.
+    expect(body.error.message).toContain('--catalog');
+    expect(body.error.message).toContain('catalog pull');
   });
 
   it('every format of the contract is synthesized: webp is answered, not refused', async () => {
@@ -217,8 +220,9 @@ describe('400: rules the schema cannot say', () => {
   });
 
   it('provider preferences that no endpoint matches → 404', async () => {
+    // openai is a provider the catalog knows, but it does not serve Seedream.
     const body = await refused(
-      await postImages({ model: SEEDREAM, prompt: 'x', provider: { only: ['nobody'] } }),
+      await postImages({ model: SEEDREAM, prompt: 'x', provider: { only: ['openai'] } }),
       404,
     );
     expect(body.error.message).toContain('No endpoints found for bytedance-seed/seedream-4.5');

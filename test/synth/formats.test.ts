@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ImagesApiError } from '../../src/contract/errors.ts';
+import { refusalError } from '../../src/contract/errors.ts';
 import type { ImageGenerationRequest } from '../../src/contract/types.ts';
 import { imageBase64, imageSpec, prepareSynthesis, synthesizeImage } from '../../src/core/images.ts';
 import { Catalog } from '../../src/models/catalog.ts';
@@ -17,8 +17,14 @@ const catalog = new Catalog();
 const GPT = 'openai/gpt-image-1';
 const PROMPT = 'A watercolor painting of a red fox sitting in a snowy forest at dawn';
 
-function plan(body: Partial<ImageGenerationRequest>, limits = DEFAULT_LIMITS): GenerationPlan {
+function planned(body: Partial<ImageGenerationRequest>, limits = DEFAULT_LIMITS) {
   return planGeneration({ model: GPT, prompt: PROMPT, seed: 7, ...body }, catalog, limits, 0);
+}
+
+function plan(body: Partial<ImageGenerationRequest>, limits = DEFAULT_LIMITS): GenerationPlan {
+  const result = planned(body, limits);
+  if (!('plan' in result)) throw new Error(`refused: ${JSON.stringify(result.violations)}`);
+  return result.plan;
 }
 
 async function synthesize(p: GenerationPlan, index = 0, stage?: { step: number; of: number }) {
@@ -273,7 +279,7 @@ describe('determinism', () => {
       `const catalog = new Catalog();`,
       `const out = [];`,
       `for (const body of ${JSON.stringify(bodies)}) {`,
-      `  const p = planGeneration({ model: ${JSON.stringify(GPT)}, prompt: ${JSON.stringify(PROMPT)}, seed: 7, ...body }, catalog, DEFAULT_LIMITS, 0);`,
+      `  const { plan: p } = planGeneration({ model: ${JSON.stringify(GPT)}, prompt: ${JSON.stringify(PROMPT)}, seed: 7, ...body }, catalog, DEFAULT_LIMITS, 0);`,
       `  await prepareSynthesis(p);`,
       `  out.push(createHash('sha256').update(synthesizeImage(p, 1).bytes).digest('hex'));`,
       `}`,
@@ -290,13 +296,10 @@ describe('bounded', () => {
   it('refuses a size beyond the configured limit with a 400 naming it, before synthesis', () => {
     const limits = { maxPixelsPerImage: 1_100_000, maxPixelsPerResponse: 2_000_000 };
     const refuse = (body: Partial<ImageGenerationRequest>) => {
-      try {
-        plan(body, limits);
-      } catch (error) {
-        expect(error).toBeInstanceOf(ImagesApiError);
-        return (error as ImagesApiError).message;
-      }
-      throw new Error('expected a refusal');
+      const result = planned(body, limits);
+      if (!('violations' in result)) throw new Error('expected a refusal');
+      expect(result.status).toBe(400);
+      return refusalError(result).message;
     };
     expect(refuse({ output_format: 'jpeg', aspect_ratio: '3:2' })).toContain(
       'exceeds the limit of 1100000 pixels per image',

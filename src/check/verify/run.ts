@@ -1,3 +1,4 @@
+import { openApiDocument } from '../../contract/document.gen.ts';
 import type {
   ImageModelEndpointsResponse,
   ImageModelListItem,
@@ -118,35 +119,36 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyRun> {
     report.problems.push({ group, message: `${what}: ${redactText(cause)}` });
   };
 
-  // 1. The catalog: what the target says it serves (or, on a dry run, the local one).
+  // 1. The catalog: what the target says it serves (or, on a dry run, the local one). A catalog
+  // that cannot be read is a break like any other, reported, and the suite falls back to the
+  // local catalog's models so the generation route is still probed.
   let models: ImageModelListItem[];
+  let fallback = false;
   const pricing = new Map<string, readonly ImagePricingEntry[]>();
+  const localModels = () =>
+    localCatalog.list().map((model) => toListItem(model, new URL(`${base}/`).pathname.replace(/\/$/, '')));
   if (options.dryRun) {
-    models = localCatalog
-      .list()
-      .map((model) => toListItem(model, new URL(`${base}/`).pathname.replace(/\/$/, '')));
+    models = localModels();
     for (const model of localCatalog.list()) pricing.set(model.id, model.endpoints[0]?.pricing ?? []);
   } else {
-    let exchange: RecordedExchange;
+    const { request } = requestOf({ method: 'GET', path: '/images/models', auth: 'key' });
+    let checked: ReturnType<typeof checkCatalog> | undefined;
     try {
-      const { request } = requestOf({ method: 'GET', path: '/images/models', auth: 'key' });
-      exchange = await send(request);
+      const exchange = await send(request);
+      checked = checkCatalog(exchange);
+      report.exchanges.push(
+        reported(group, 'catalog GET /images/models', exchange, checked, "the target's model catalog"),
+      );
     } catch (error) {
-      unreachable(`cannot reach ${base}/images/models`, error);
-      return { report, total: 0, selected: [], sent };
+      report.exchanges.push(noAnswer(group, 'catalog GET /images/models', request, error));
     }
-    const checked = checkCatalog(exchange);
-    report.exchanges.push(
-      reported(group, 'catalog GET /images/models', exchange, checked, "the target's model catalog"),
-    );
-    if (!checked.usable) {
-      report.problems.push({
-        group,
-        message: "the target's model catalog is unusable: no suite could be built from it",
-      });
-      return { report, total: 0, selected: [], sent };
+    if (checked?.usable) models = checked.models;
+    else {
+      fallback = true;
+      models = localModels();
+      for (const model of localCatalog.list()) pricing.set(model.id, model.endpoints[0]?.pricing ?? []);
+      log(`The target's model catalog is unusable: probing POST /images with the local catalog's models`);
     }
-    models = checked.models;
   }
   if (options.models?.length) {
     const unknown = options.models.filter((id) => !models.some((m) => m.id === id));
@@ -156,7 +158,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyRun> {
   }
 
   // 2. Pricing, from each model's endpoints route (free reads).
-  if (!options.dryRun) {
+  if (!options.dryRun && !fallback) {
     for (const model of models) {
       const [author, slug] = model.id.split('/');
       const path = `/images/models/${encodeURIComponent(author ?? '')}/${encodeURIComponent(slug ?? '')}/endpoints`;
@@ -183,8 +185,11 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyRun> {
     }
   }
 
-  // 3. The suite, cut to --max-requests, and what it may cost.
-  const suite = buildVerifySuite(models, { seed: options.seed ?? 0 });
+  // 3. The suite, cut to --max-requests, and what it may cost. Without the target's catalog only
+  // the baselines of the local models and the contract's own example are positive cases.
+  const suite = fallback
+    ? fallbackSuite(models, options.seed ?? 0)
+    : buildVerifySuite(models, { seed: options.seed ?? 0 });
   const selected = selectCases(suite, options.maxRequests ?? 200, options.seed ?? 0);
   const estimate = estimateCost(
     selected,
@@ -225,29 +230,73 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyRun> {
       const { request, raw } = requestOf(testCase);
       try {
         const exchange = await send(request, raw);
-        results[i] = checkCase(group, testCase, exchange);
+        const result = checkCase(group, testCase, exchange);
+        if (fallback && testCase.kind === 'positive') {
+          result.notes.push("the target's catalog was unusable: this case comes from the local catalog");
+        }
+        results[i] = result;
       } catch (error) {
-        const cause =
-          error instanceof Error
-            ? ((error.cause as Error | undefined)?.message ?? error.message)
-            : String(error);
-        results[i] = {
-          id: testCase.id,
-          group,
-          label: redactText(`${testCase.method} ${base}${testCase.path} → no answer`),
-          description: testCase.description,
-          ok: false,
-          violations: [
-            { side: 'response', pointer: '', rule: 'answer', message: `no answer: ${redactText(cause)}` },
-          ],
-          notes: [],
-        };
+        results[i] = noAnswer(group, testCase.id, request, error, testCase.description);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
   report.exchanges.push(...results);
+  // Nothing answered at all: nothing is listening there, and the run says it could not run.
+  if (report.exchanges.every((e) => e.violations.some((v) => v.rule === 'answer'))) {
+    const cause = report.exchanges[0]?.violations[0]?.message.replace(/^no answer: /, '') ?? 'no answer';
+    report.exchanges.length = 0;
+    report.problems.push({ group, message: `cannot reach ${redactText(base)}/images/models: ${cause}` });
+  }
   return { report, total: suite.length, selected, estimate, sent };
+}
+
+/** A case the target never answered (refused connection, reset, timeout). */
+function noAnswer(
+  group: string,
+  id: string,
+  request: ExchangeRequest,
+  error: unknown,
+  description?: string,
+): ReportedExchange {
+  const cause =
+    error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+  const out: ReportedExchange = {
+    id,
+    group,
+    label: redactText(`${request.method} ${request.url} → no answer`),
+    ok: false,
+    violations: [
+      { side: 'response', pointer: '', rule: 'answer', message: `no answer: ${redactText(cause)}` },
+    ],
+    notes: [],
+  };
+  if (description) out.description = description;
+  return out;
+}
+
+/** The suite when the target's catalog is unusable: the contract's example, each local model's baseline, the refusals. */
+function fallbackSuite(models: readonly ImageModelListItem[], seed: number): VerifyCase[] {
+  const full = buildVerifySuite(models, { seed });
+  const example = (
+    openApiDocument.paths['/images'].post.requestBody.content['application/json'] as { example?: unknown }
+  ).example;
+  const cases = full.filter((c) => (c.kind === 'negative' ? c.essential : c.id.endsWith(' baseline')));
+  if (example && typeof example === 'object') {
+    cases.unshift({
+      id: 'the contract example',
+      kind: 'positive',
+      description: "the request body the contract's document gives as its example",
+      method: 'POST',
+      path: '/images',
+      auth: 'key',
+      body: example,
+      expectStatus: 200,
+      model: (example as { model?: string }).model,
+      essential: true,
+    } as VerifyCase);
+  }
+  return cases;
 }
 
 function reported(

@@ -243,15 +243,19 @@ export function buildVerifySuite(
     ...valid,
     model: 'nobody/no-such-model',
   });
-  refuse(
-    'provider preferences nothing matches',
-    'no endpoint of the model is allowed',
-    {
+  post({
+    id: 'ignores provider names and options it does not know',
+    kind: 'positive',
+    description:
+      'provider preferences are open: unknown provider slugs and option keys are dropped, not refused',
+    body: {
       ...valid,
-      provider: { only: ['no-such-provider'], allow_fallbacks: false },
+      provider: { only: ['no-such-provider'], options: { 'no-such-provider': { foo: null } } },
     },
-    404,
-  );
+    expectStatus: 200,
+    ...(first ? { model: first.id } : {}),
+    essential: true,
+  });
   cases.push({
     id: 'refuses the endpoints of an unknown model',
     kind: 'negative',
