@@ -176,25 +176,24 @@ export function inferMockRules(model: ServedModel): InferredMock {
   const smallest = TIER_SIDE[byArea[0] ?? '1K'];
   const largest = TIER_SIDE[byArea.at(-1) ?? '1K'];
   // Without a resolution parameter the model is taken to make 1K images.
-  const basis = tiers.length === 0 ? ' (no resolution is offered: 1K)' : '';
+  const [least, most] =
+    tiers.length === 0
+      ? ['1K, as no resolution is offered', '1K, as no resolution is offered']
+      : ['the smallest offered tier', 'the largest offered tier'];
   const sizing: SizingRules = { grid, default_resolution, default_aspect_ratio, explicit };
   if (explicit === 'any') {
     const low = smallest / 2;
     const high = Math.min(largest * 2, MAX_SIDE);
-    sizing.min_pixels = infer('sizing.min_pixels', low * low, `half the side of the smallest tier${basis}`);
+    sizing.min_pixels = infer('sizing.min_pixels', low * low, `half the side of ${least}`);
     sizing.max_pixels = infer(
       'sizing.max_pixels',
       high * high,
-      `twice the side of the largest tier${basis}, at most ${MAX_SIDE}²`,
+      `twice the side of ${most}; at most ${MAX_SIDE}²`,
     );
     sizing.max_side = infer('sizing.max_side', MAX_SIDE, 'the longest side the mock makes');
   } else {
-    sizing.min_pixels = infer('sizing.min_pixels', smallest * smallest, `the smallest tier${basis}`);
-    sizing.max_pixels = infer(
-      'sizing.max_pixels',
-      Math.min(largest, MAX_SIDE) ** 2,
-      `the largest tier${basis}`,
-    );
+    sizing.min_pixels = infer('sizing.min_pixels', smallest * smallest, least);
+    sizing.max_pixels = infer('sizing.max_pixels', Math.min(largest, MAX_SIDE) ** 2, most);
   }
 
   let tokens: TokenRules;
