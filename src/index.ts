@@ -86,13 +86,24 @@ export { Accounts, type CreditsOptions, type RateLimitOptions } from './core/acc
 export {
   Catalog,
   type CatalogModel,
+  type CatalogModelInput,
   type CatalogProvenance,
   type CatalogOptions,
   defaultModels,
   type MockRules,
+  type MockRulesInput,
   type SizingRules,
   type TokenRules,
 } from './models/catalog.ts';
+export { parseCatalogFile } from './models/catalog-file.ts';
+export {
+  completeCatalogModel,
+  describeInferredRule,
+  type InferredMock,
+  type InferredRule,
+  inferMockRules,
+  type ServedModel,
+} from './models/infer.ts';
 export { DEFAULT_LIMITS, type GenerationLimits } from './models/plan.ts';
 export { type PixelSize, resolvePixelSize } from './models/sizes.ts';
 

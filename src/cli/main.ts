@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { CATALOG_HELP, catalog } from './catalog.ts';
 import { DIFF_HELP, diff } from './diff.ts';
 import { SERVE_HELP, serve } from './serve.ts';
 import { UsageError } from './usage-error.ts';
@@ -13,6 +14,7 @@ Commands:
   validate     check recorded exchanges (HAR, JSONL) against the contract
   verify       send a generated suite to a live server and check every answer
   diff         compare two versions of the OpenAPI document; exit 1 on breaking changes
+  catalog pull write a catalog file from a live server's models routes, with inferred mock rules
 
 Options:
   -h, --help     show this help
@@ -41,6 +43,9 @@ async function main(argv: string[]): Promise<void> {
     case 'diff':
       process.exitCode = await diff(rest);
       return;
+    case 'catalog':
+      process.exitCode = await catalog(rest);
+      return;
     case '-v':
     case '--version':
       process.stdout.write(`${version()}\n`);
@@ -50,7 +55,9 @@ async function main(argv: string[]): Promise<void> {
     case '--help':
     case 'help':
       process.stdout.write(
-        command === undefined ? HELP : [HELP, SERVE_HELP, VALIDATE_HELP, VERIFY_HELP, DIFF_HELP].join('\n'),
+        command === undefined
+          ? HELP
+          : [HELP, SERVE_HELP, VALIDATE_HELP, VERIFY_HELP, DIFF_HELP, CATALOG_HELP].join('\n'),
       );
       return;
     default:

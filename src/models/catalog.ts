@@ -1,3 +1,4 @@
+import { OUTPUT_FORMATS, RESOLUTIONS } from '../contract/enums.ts';
 import type {
   ImageEndpoint,
   ImageModelArchitecture,
@@ -10,6 +11,7 @@ import type {
 import { validateSchema } from '../contract/validators.ts';
 import defaultCatalogFile from './default-catalog.json' with { type: 'json' };
 import { genericModel, MODEL_ID } from './generic.ts';
+import { completeCatalogModel } from './infer.ts';
 
 /** How a model turns `resolution`, `aspect_ratio` and `size` into pixels (mock-only, never served). */
 export interface SizingRules {
@@ -71,6 +73,19 @@ export interface CatalogModel {
   mock: MockRules;
 }
 
+/** The mock block as a catalog entry may state it: any part left out is inferred (see `infer.ts`). */
+export interface MockRulesInput {
+  provenance?: CatalogProvenance;
+  default_output_format?: OutputFormat;
+  sizing?: Partial<SizingRules>;
+  tokens?: TokenRules;
+}
+
+/** A model as a catalog file or the `models` option gives it: `mock` may be partial or absent. */
+export interface CatalogModelInput extends Omit<CatalogModel, 'mock'> {
+  mock?: MockRulesInput;
+}
+
 const PREFIX = '[openrouter-images-mock]';
 
 /** The models shipped with the package (see `default-catalog.json` for where the facts come from). */
@@ -97,6 +112,16 @@ export function assertCatalogModel(model: CatalogModel): void {
   }
   if (sizing.explicit === 'fixed' && !sizing.fixed) {
     throw new Error(`${where}: mock.sizing.explicit "fixed" needs a mock.sizing.fixed table`);
+  }
+  // Single fields may now be overridden by hand: a typo must not reach the size rule as NaN.
+  if (!RESOLUTIONS.includes(sizing.default_resolution)) {
+    throw new Error(`${where}: mock.sizing.default_resolution must be one of ${RESOLUTIONS.join(', ')}`);
+  }
+  if (!/^\d+(\.\d+)?:\d+(\.\d+)?$/.test(String(sizing.default_aspect_ratio))) {
+    throw new Error(`${where}: mock.sizing.default_aspect_ratio must look like "w:h"`);
+  }
+  if (!OUTPUT_FORMATS.includes(model.mock.default_output_format)) {
+    throw new Error(`${where}: mock.default_output_format must be one of ${OUTPUT_FORMATS.join(', ')}`);
   }
 }
 
@@ -138,8 +163,11 @@ export function toEndpointsResponse(model: CatalogModel): ImageModelEndpointsRes
 }
 
 export interface CatalogOptions {
-  /** Models to add; one with the id of a default model replaces it. */
-  models?: readonly CatalogModel[];
+  /**
+   * Models to add; one with the id of a default model replaces it. `mock`, or any part of it, may
+   * be left out: it is inferred from the endpoints (see `inferMockRules`), and what is stated wins.
+   */
+  models?: readonly CatalogModelInput[];
   /** Serve only `models`, without the defaults. Default `false`. */
   replaceDefaults?: boolean;
   /**
@@ -164,7 +192,8 @@ export class Catalog {
 
   constructor(options: CatalogOptions = {}) {
     const models = [...(options.replaceDefaults ? [] : defaultModels), ...(options.models ?? [])];
-    for (const model of models) {
+    for (const input of models) {
+      const model = completeCatalogModel(input);
       assertCatalogModel(model);
       this.#models.set(model.id, model);
     }

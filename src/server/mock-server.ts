@@ -6,6 +6,7 @@ import { validateExchange } from '../check/validate.ts';
 import type { AnswerHandler } from '../core/answer.ts';
 import { answerHandlerOf, createImagesMock, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
 import { DroppedConnection } from '../core/stream.ts';
+import { type CatalogFileOption, withCatalogFile } from '../models/catalog-file-option.ts';
 import { withCors } from './cors.ts';
 import { recorderFor } from './har-writer.ts';
 import { withInspection } from './inspection.ts';
@@ -17,7 +18,10 @@ import { createReplayHandler } from './replay.ts';
 import { formatRequestLine, type LogFormat } from './request-log.ts';
 import { packageVersion } from './version.ts';
 
-export interface MockServerOptions extends Omit<ImagesMockOptions, 'baseUrl'>, ListenOptions {
+export interface MockServerOptions
+  extends Omit<ImagesMockOptions, 'baseUrl'>,
+    ListenOptions,
+    CatalogFileOption {
   /** Path the API lives under. @default '/api/v1' */
   basePath?: string;
   /** Answer CORS preflights and let browser apps on other origins read answers. @default true */
@@ -64,7 +68,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const log = options.log ?? false;
   const logLine = options.logLine ?? ((line: string) => process.stdout.write(`${line}\n`));
   const mock = createImagesMock({
-    ...options,
+    ...withCatalogFile(options),
     baseUrl: `http://localhost${basePath}`,
     onAnswered: (entry) => {
       if (log) logLine(formatRequestLine(entry, log));

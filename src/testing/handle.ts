@@ -7,11 +7,12 @@ import type { RecordedRequest } from '../core/journal.ts';
 import { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
 import { handlersFor } from '../handlers/index.ts';
 import { SCENARIO, type ScenarioHttpHandler } from '../handlers/scenarios.ts';
+import { type CatalogFileOption, withCatalogFile } from '../models/catalog-file-option.ts';
 import { isErrorScenario, isFaultScenario, type ScenarioName } from '../scenarios/catalog.ts';
 import { namedScenario, type Scenario } from '../scenarios/scenario.ts';
 import type { AnswerOverride } from './respond-with.ts';
 
-export interface ImagesMockHandleOptions extends ImagesMockOptions {
+export interface ImagesMockHandleOptions extends ImagesMockOptions, CatalogFileOption {
   /**
    * Fail the test when the client sent a request the contract rejects, naming the violation.
    * A test that sends bad requests on purpose calls `mock.allowInvalidRequests()`. @default false
@@ -85,7 +86,7 @@ function toActive(override: Override): ActiveOverride {
 export function createImagesMockHandle(options: ImagesMockHandleOptions = {}): ImagesMockHandle {
   const failures: Error[] = [];
   const mock = createImagesMock({
-    ...options,
+    ...withCatalogFile(options),
     onError: (error) => {
       failures.push(error instanceof Error ? error : new Error(String(error)));
       options.onError?.(error);
