@@ -189,6 +189,7 @@ export function planGeneration(
     );
   }
 
+  // No published rule refuses more references than a model takes: the extras are ignored, and noted.
   const references = body.input_references ?? [];
   const refCapability = params.input_references;
   const maxReferences =
@@ -198,15 +199,10 @@ export function planGeneration(
         ? 16
         : 0;
   if (references.length > maxReferences) {
-    violations.push(
-      violation(
-        '/input_references',
-        'model-maximum',
-        maxReferences === 0
-          ? `input_references is not supported by ${model.id}`
-          : `input_references must have <= ${maxReferences} items for ${model.id}`,
-        { expected: maxReferences, actual: references.length },
-      ),
+    notes.push(
+      maxReferences === 0
+        ? `input_references: ${model.id} takes no reference images; the ${references.length} sent were ignored`
+        : `input_references: ${model.id} takes at most ${maxReferences}; the ${references.length - maxReferences} beyond were ignored`,
     );
   }
   references.forEach((reference, i) => {
@@ -233,16 +229,9 @@ export function planGeneration(
     (wantsTransparent ? offeredFormats.find((f) => f === 'png' || f === 'webp') : undefined) ??
     model.mock.default_output_format) as OutputFormat;
   if (!offeredFormats.includes(format)) {
-    violations.push(
-      violation(
-        '/output_format',
-        'model-enum',
-        `output_format '${format}' is not supported by ${model.id}; use one of ${offeredFormats.join(', ')}`,
-        {
-          expected: offeredFormats,
-          actual: format,
-        },
-      ),
+    // No published rule refuses a format a model does not list; the mock makes any format.
+    notes.push(
+      `output_format: ${model.id} lists ${offeredFormats.join(', ')}; answered in ${format} as asked`,
     );
   }
   if (body.background === 'transparent' && format !== 'png' && format !== 'webp' && format !== 'svg') {
@@ -261,6 +250,7 @@ export function planGeneration(
 
   const sized = resolvePixelSize(model, endpoint, body);
   const size = 'size' in sized ? sized.size : undefined;
+  if ('note' in sized && sized.note) notes.push(sized.note);
   if (!size) violations.push(...('violations' in sized ? sized.violations : []));
   else {
     const pixels = size.width * size.height;
@@ -312,7 +302,7 @@ export function planGeneration(
         : undefined,
     seed: body.seed ?? defaultSeed,
     stream: body.stream === true && endpoint.supports_streaming,
-    referenceCount: references.length,
+    referenceCount: Math.min(references.length, maxReferences),
     generic,
     notes,
   };

@@ -115,14 +115,18 @@ describe('size', () => {
     });
   });
 
-  it('an explicit size must be one of the table sizes where the model has a table', () => {
+  it('an explicit size off the table of a model with a table is normalized to the nearest table size, and says so', () => {
     expect(sizeFor('openai/gpt-image-1', { size: '1536x1024' })).toMatchObject({
       width: 1536,
       height: 1024,
       aspectRatio: '3:2',
     });
-    const error = violationOf('openai/gpt-image-1', { size: '1000x1000' });
-    expect(error.message).toContain('1024x1024, 1536x1024, 1024x1536');
+    const result = resultFor('openai/gpt-image-1', { size: '1000x1000' });
+    expect(result).toMatchObject({ size: { width: 1024, height: 1024 } });
+    expect('note' in result && result.note).toBe(
+      "size '1000x1000' is not one of openai/gpt-image-1's sizes: normalized to 1024x1024",
+    );
+    expect(sizeFor('openai/gpt-image-1', { size: '1800x1000' })).toMatchObject({ width: 1536, height: 1024 });
   });
 
   it('an explicit size is normalized to the nearest tier and ratio on models without a table or any-size', () => {
@@ -151,16 +155,20 @@ describe('size', () => {
     ]);
   });
 
-  it('refuses an explicit size beyond the model limits before anything is allocated', () => {
-    expect(violationOf('black-forest-labs/flux.2-pro', { size: '40000x40000' }).message).toContain(
-      'limit of 4194304 pixels',
+  it('fits an explicit size beyond the model limits into them, ratio kept, before anything is allocated', () => {
+    const huge = resultFor('black-forest-labs/flux.2-pro', { size: '40000x40000' });
+    expect(huge).toMatchObject({ size: { width: 2048, height: 2048 } });
+    expect('note' in huge && huge.note).toContain(
+      "size '40000x40000' is beyond black-forest-labs/flux.2-pro's limits",
     );
-    expect(violationOf('bytedance-seed/seedream-4.5', { size: '64x64' }).message).toContain(
-      'minimum of 921600 pixels',
+    const tiny = sizeFor('bytedance-seed/seedream-4.5', { size: '64x64' });
+    expect(tiny.width * tiny.height).toBeGreaterThanOrEqual(
+      catalog.get('bytedance-seed/seedream-4.5')!.mock.sizing.min_pixels!,
     );
-    expect(violationOf('bytedance-seed/seedream-4.5', { size: '8000x1000' }).message).toContain(
-      'longest side of 6144',
-    );
+    expect(tiny.width).toBe(tiny.height);
+    const long = sizeFor('bytedance-seed/seedream-4.5', { size: '8000x1000' });
+    expect(Math.max(long.width, long.height)).toBeLessThanOrEqual(6144);
+    expect(Math.abs(long.width / long.height - 8)).toBeLessThan(0.1);
   });
 
   it('names tiers by area', () => {

@@ -1,7 +1,7 @@
 import { RESOLUTIONS } from '../contract/enums.ts';
 import type { ImageEndpoint, Resolution } from '../contract/types.ts';
 import type { Violation } from '../contract/violations.ts';
-import type { CatalogModel } from './catalog.ts';
+import type { CatalogModel, SizingRules } from './catalog.ts';
 
 /**
  * The size rule, one for every model (the catalog supplies the parameters):
@@ -89,8 +89,11 @@ function enumValues(endpoint: ImageEndpoint, name: string): string[] | undefined
   return capability?.type === 'enum' ? capability.values : undefined;
 }
 
-/** The size a request implies, or why the model refuses it (the `/size` violations of a 400). */
-export type SizeResult = { size: PixelSize } | { violations: Violation[] };
+/**
+ * The size a request implies (with a note when an explicit size had to be normalized), or why
+ * the request is refused (the `/size` violations of a 400).
+ */
+export type SizeResult = { size: PixelSize; note?: string } | { violations: Violation[] };
 
 const sizeViolation = (message: string, rule: string, extra: Partial<Violation> = {}): SizeResult => ({
   violations: [{ pointer: '/size', rule, message, ...extra }],
@@ -160,59 +163,34 @@ export function resolvePixelSize(
       Math.abs(Math.log(TIER_SIDE[t] / TIER_SIDE[tier])),
     ) ?? sizing.default_resolution;
 
+  // The reference page: explicit pixels are "normalized to the right dimensions for the chosen
+  // provider". A size beyond the model's limits, or off its table, is fitted, never refused.
   if (explicit && sizing.explicit === 'any') {
-    const pixels = explicit.width * explicit.height;
-    const limit = (name: string, value: number, message: string): SizeResult =>
-      sizeViolation(message, name, { expected: value, actual: request.size });
-    if (sizing.max_pixels && pixels > sizing.max_pixels) {
-      return limit(
-        'max_pixels',
-        sizing.max_pixels,
-        `size '${request.size}' exceeds ${model.id}'s limit of ${sizing.max_pixels} pixels`,
-      );
-    }
-    if (sizing.min_pixels && pixels < sizing.min_pixels) {
-      return limit(
-        'min_pixels',
-        sizing.min_pixels,
-        `size '${request.size}' is below ${model.id}'s minimum of ${sizing.min_pixels} pixels`,
-      );
-    }
-    if (sizing.max_side && Math.max(explicit.width, explicit.height) > sizing.max_side) {
-      return limit(
-        'max_side',
-        sizing.max_side,
-        `size '${request.size}' exceeds ${model.id}'s longest side of ${sizing.max_side} pixels`,
-      );
-    }
-    const divisor = gcd(explicit.width, explicit.height);
-    return {
+    const fitted = fitWithin(explicit.width, explicit.height, sizing);
+    const divisor = gcd(fitted.width, fitted.height);
+    const result: SizeResult = {
       size: {
-        ...explicit,
-        resolution: tierOf(explicit.width, explicit.height),
-        aspectRatio: `${explicit.width / divisor}:${explicit.height / divisor}`,
+        ...fitted,
+        resolution: tierOf(fitted.width, fitted.height),
+        aspectRatio: `${fitted.width / divisor}:${fitted.height / divisor}`,
       },
     };
+    if (fitted.width !== explicit.width || fitted.height !== explicit.height) {
+      result.note = `size '${request.size}' is beyond ${model.id}'s limits (${limitsText(sizing)}): normalized to ${fitted.width}x${fitted.height}`;
+    }
+    return result;
   }
   if (explicit && sizing.explicit === 'fixed') {
-    const allowed = Object.values(sizing.fixed ?? {});
-    if (!allowed.includes(`${explicit.width}x${explicit.height}`)) {
-      return sizeViolation(
-        `size '${request.size}' is not supported by ${model.id}; use one of ${allowed.join(', ')}`,
-        'enum',
-        {
-          expected: allowed,
-          actual: request.size,
+    const exact = `${explicit.width}x${explicit.height}`;
+    if (Object.values(sizing.fixed ?? {}).includes(exact)) {
+      return {
+        size: {
+          ...explicit,
+          resolution: tierOf(explicit.width, explicit.height),
+          aspectRatio: aspectRatioOf(sizing.fixed, request.size),
         },
-      );
+      };
     }
-    return {
-      size: {
-        ...explicit,
-        resolution: tierOf(explicit.width, explicit.height),
-        aspectRatio: aspectRatioOf(sizing.fixed, request.size),
-      },
-    };
   }
 
   const tier = explicit
@@ -222,10 +200,42 @@ export function resolvePixelSize(
   const table = sizing.fixed?.[ratio];
   if (table) {
     const [width, height] = table.split('x').map(Number) as [number, number];
-    return { size: { width, height, resolution: tierOf(width, height), aspectRatio: ratio } };
+    const result: SizeResult = {
+      size: { width, height, resolution: tierOf(width, height), aspectRatio: ratio },
+    };
+    if (explicit && table !== `${explicit.width}x${explicit.height}`) {
+      result.note = `size '${request.size}' is not one of ${model.id}'s sizes: normalized to ${table}`;
+    }
+    return result;
   }
   const { width, height } = dimensionsFor(TIER_SIDE[tier] ** 2, ratioValue(ratio), sizing.grid);
   return { size: { width, height, resolution: tier, aspectRatio: ratio } };
+}
+
+/** `w`×`h` scaled (ratio kept, on the grid) into the model's pixel and side limits. */
+function fitWithin(width: number, height: number, sizing: SizingRules): { width: number; height: number } {
+  const pixels = width * height;
+  let factor = 1;
+  if (sizing.max_pixels && pixels > sizing.max_pixels) factor = Math.sqrt(sizing.max_pixels / pixels);
+  if (sizing.max_side && Math.max(width, height) * factor > sizing.max_side) {
+    factor = sizing.max_side / Math.max(width, height);
+  }
+  if (factor === 1 && sizing.min_pixels && pixels < sizing.min_pixels) {
+    factor = Math.sqrt(sizing.min_pixels / pixels);
+  }
+  if (factor === 1) return { width, height };
+  // Shrinking rounds down and growing rounds up, so the result stays inside the limit it meets.
+  const round = factor < 1 ? Math.floor : Math.ceil;
+  const side = (v: number) => Math.max(sizing.grid, round((v * factor) / sizing.grid) * sizing.grid);
+  return { width: side(width), height: side(height) };
+}
+
+function limitsText(sizing: SizingRules): string {
+  const parts: string[] = [];
+  if (sizing.min_pixels) parts.push(`at least ${sizing.min_pixels} pixels`);
+  if (sizing.max_pixels) parts.push(`at most ${sizing.max_pixels} pixels`);
+  if (sizing.max_side) parts.push(`sides up to ${sizing.max_side}`);
+  return parts.join(', ');
 }
 
 function aspectRatioOf(table: Record<string, string> | undefined, size: string | undefined): string {

@@ -126,3 +126,60 @@ describe('provider preferences the mock does not know', () => {
     );
   });
 });
+
+describe('per-model rules no published source states: answered, and noted', () => {
+  it('a format the model does not list is made as asked', async () => {
+    const mock = createImagesMock();
+    const response = await post(mock, {
+      model: 'bytedance-seed/seedream-4.5',
+      prompt: 'x',
+      output_format: 'svg',
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: { b64_json: string; media_type: string }[] };
+    expect(body.data[0]?.media_type).toBe('image/svg+xml');
+    expect(Buffer.from(body.data[0]!.b64_json, 'base64').toString('utf8')).toContain('<svg ');
+    expect(mock.journal.list().at(-1)?.notes).toEqual([
+      'output_format: bytedance-seed/seedream-4.5 lists png, jpeg; answered in svg as asked',
+    ]);
+  });
+
+  it('references beyond what the model takes are ignored, not refused', async () => {
+    const mock = createImagesMock();
+    const reference = { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } };
+    const many = await post(mock, {
+      model: 'google/gemini-2.5-flash-image',
+      prompt: 'x',
+      input_references: Array(4).fill(reference),
+    });
+    expect(many.status).toBe(200);
+    await many.arrayBuffer();
+    expect(mock.journal.list().at(-1)?.notes).toEqual([
+      'input_references: google/gemini-2.5-flash-image takes at most 3; the 1 beyond were ignored',
+    ]);
+    const textOnly = await post(mock, {
+      model: 'recraft/recraft-v3-svg',
+      prompt: 'x',
+      input_references: [reference],
+    });
+    expect(textOnly.status).toBe(200);
+    await textOnly.arrayBuffer();
+    expect(mock.journal.list().at(-1)?.notes).toEqual([
+      'input_references: recraft/recraft-v3-svg takes no reference images; the 1 sent were ignored',
+    ]);
+  });
+
+  it('rules a source states stay: n above a single-image model, transparency without alpha', async () => {
+    const mock = createImagesMock();
+    expect((await post(mock, { model: 'google/gemini-2.5-flash-image', prompt: 'x', n: 2 })).status).toBe(
+      400,
+    );
+    const jpeg = {
+      model: 'openai/gpt-image-1',
+      prompt: 'x',
+      background: 'transparent',
+      output_format: 'jpeg',
+    };
+    expect((await post(mock, jpeg)).status).toBe(400);
+  });
+});
