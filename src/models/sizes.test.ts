@@ -168,3 +168,14 @@ describe('size', () => {
     expect(tierOf(6000, 3000)).toBe('4K');
   });
 });
+
+describe('limits of derived sizes', () => {
+  it('keeps a derived size within max_pixels and max_side, at the asked ratio', () => {
+    const capped = dimensionsFor(4096 ** 2, 21 / 9, 16, { maxPixels: 16_777_216, maxSide: 6144 });
+    expect(capped.width * capped.height).toBeLessThanOrEqual(16_777_216);
+    expect(Math.max(capped.width, capped.height)).toBeLessThanOrEqual(6144);
+    expect(Math.abs(capped.width / capped.height / (21 / 9) - 1)).toBeLessThanOrEqual(0.01);
+    const small = dimensionsFor(2048 ** 2, 1, 16, { maxPixels: 1_048_576 });
+    expect(small).toEqual({ width: 1024, height: 1024 });
+  });
+});

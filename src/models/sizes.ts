@@ -8,7 +8,8 @@ import type { CatalogModel } from './catalog.ts';
  * The size rule, one for every model (the catalog supplies the parameters):
  * - A tier means an area of side² pixels: 512 → 512², 1K → 1024², 2K → 2048², 4K → 4096².
  * - A ratio w:h picks the width and height on the model's grid whose ratio is within 1% of w:h
- *   and whose area is closest to the tier's; models with a fixed table use the table instead.
+ *   and whose area is closest to the tier's, never above the model's `max_pixels` nor its
+ *   `max_side`; models with a fixed table (one per tier, or one for all) use the table instead.
  * - `auto` (or no ratio) is the model's default ratio; a ratio the model lacks is clamped to its
  *   nearest one (by log distance), as the reference page says providers do; likewise a tier.
  * - `size: "2K"` acts as `resolution`; `size: "WxH"` is exact where the model takes any size,
@@ -60,17 +61,37 @@ function nearest<T>(values: readonly T[], distance: (value: T) => number): T | u
   return best;
 }
 
-/** Width and height on `grid` with ratio within 1% of `ratio` (if any pair is) and area nearest `area`. */
-export function dimensionsFor(area: number, ratio: number, grid: number): { width: number; height: number } {
-  const idealHeight = Math.sqrt(area / ratio);
+/** Bounds a derived size must keep: at most `maxPixels` pixels and `maxSide` on its longest side. */
+export interface DerivedLimits {
+  maxPixels?: number;
+  maxSide?: number;
+}
+
+/**
+ * Width and height on `grid` with ratio within 1% of `ratio` (if any pair is) and area nearest
+ * `area`, within `limits` (the target area is lowered to fit them first).
+ */
+export function dimensionsFor(
+  area: number,
+  ratio: number,
+  grid: number,
+  limits: DerivedLimits = {},
+): { width: number; height: number } {
+  const maxPixels = limits.maxPixels ?? Number.POSITIVE_INFINITY;
+  const maxSide = limits.maxSide ?? Number.POSITIVE_INFINITY;
+  // The largest area the longest side allows at this ratio, and the pixel limit, cap the target.
+  const sideCap = ratio >= 1 ? (maxSide * maxSide) / ratio : maxSide * maxSide * ratio;
+  const target = Math.min(area, maxPixels, sideCap);
+  const idealHeight = Math.sqrt(target / ratio);
   let best = { width: grid, height: grid, score: Number.POSITIVE_INFINITY };
   const low = Math.max(1, Math.floor((idealHeight * 0.8) / grid));
   const high = Math.max(low, Math.ceil((idealHeight * 1.25) / grid));
   for (let k = low; k <= high; k++) {
     const height = k * grid;
     const width = Math.max(grid, Math.round((height * ratio) / grid) * grid);
+    if (width * height > maxPixels || Math.max(width, height) > maxSide) continue;
     const ratioError = Math.abs(width / height / ratio - 1);
-    const areaError = Math.abs(Math.log((width * height) / area));
+    const areaError = Math.abs(Math.log((width * height) / target));
     // Within 1% of the ratio, area decides; outside it, the ratio error dominates.
     const score = (ratioError <= 0.01 ? 0 : 10 + ratioError) + areaError;
     if (score < best.score) best = { width, height, score };
@@ -190,7 +211,12 @@ export function resolvePixelSize(
     };
   }
   if (explicit && sizing.explicit === 'fixed') {
-    const allowed = Object.values(sizing.fixed ?? {});
+    const allowed = [
+      ...new Set([
+        ...Object.values(sizing.fixed ?? {}),
+        ...Object.values(sizing.fixed_by_resolution ?? {}).flatMap((table) => Object.values(table ?? {})),
+      ]),
+    ];
     if (!allowed.includes(`${explicit.width}x${explicit.height}`)) {
       throw sizeViolation(
         `size '${request.size}' is not supported by ${model.id}; use one of ${allowed.join(', ')}`,
@@ -204,7 +230,10 @@ export function resolvePixelSize(
     return {
       ...explicit,
       resolution: tierOf(explicit.width, explicit.height),
-      aspectRatio: aspectRatioOf(sizing.fixed, request.size),
+      aspectRatio: aspectRatioOf(
+        [sizing.fixed, ...Object.values(sizing.fixed_by_resolution ?? {})],
+        request.size,
+      ),
     };
   }
 
@@ -212,15 +241,22 @@ export function resolvePixelSize(
     ? clampTier(tierOf(explicit.width, explicit.height))
     : clampTier(sizeTier ?? request.resolution ?? sizing.default_resolution);
   const ratio = explicit ? clampRatio(explicit.width / explicit.height) : aspectRatio;
-  const table = sizing.fixed?.[ratio];
+  const table = sizing.fixed_by_resolution?.[tier]?.[ratio] ?? sizing.fixed?.[ratio];
   if (table) {
     const [width, height] = table.split('x').map(Number) as [number, number];
     return { width, height, resolution: tierOf(width, height), aspectRatio: ratio };
   }
-  const { width, height } = dimensionsFor(TIER_SIDE[tier] ** 2, ratioValue(ratio), sizing.grid);
+  const { width, height } = dimensionsFor(TIER_SIDE[tier] ** 2, ratioValue(ratio), sizing.grid, {
+    maxPixels: sizing.max_pixels,
+    maxSide: sizing.max_side,
+  });
   return { width, height, resolution: tier, aspectRatio: ratio };
 }
 
-function aspectRatioOf(table: Record<string, string> | undefined, size: string | undefined): string {
-  return Object.entries(table ?? {}).find(([, value]) => value === size)?.[0] ?? '1:1';
+function aspectRatioOf(tables: (Record<string, string> | undefined)[], size: string | undefined): string {
+  for (const table of tables) {
+    const found = Object.entries(table ?? {}).find(([, value]) => value === size)?.[0];
+    if (found) return found;
+  }
+  return '1:1';
 }
