@@ -154,7 +154,8 @@ describe('size', () => {
       'limit of 4194304 pixels',
     );
     expect(violationOf('bytedance-seed/seedream-4.5', { size: '64x64' }).message).toContain(
-      'minimum of 921600 pixels',
+      // The service refuses Seedream 4.5 sizes under 3,686,400 pixels (see the catalog's provenance).
+      'minimum of 3686400 pixels',
     );
     expect(violationOf('bytedance-seed/seedream-4.5', { size: '8000x1000' }).message).toContain(
       'longest side of 6144',
