@@ -22,6 +22,11 @@ export interface SizingRules {
   /** Exact sizes per aspect ratio, for models with a fixed table (gpt-image-1, Gemini 2.5). */
   fixed?: Record<string, string>;
   /**
+   * Exact sizes per tier and aspect ratio, for models whose provider publishes one table per tier
+   * (Gemini 3 Pro Image). A tier/ratio the table lacks falls back to `fixed`, then to the derived size.
+   */
+  fixed_by_resolution?: Partial<Record<Resolution, Record<string, string>>>;
+  /**
    * What an explicit `size: "WxH"` gets: `any` honours it exactly within the pixel limits,
    * `fixed` only the sizes of the table (others 400), `nearest` the tier/ratio size closest to it.
    */
@@ -110,7 +115,7 @@ export function assertCatalogModel(model: CatalogModel): void {
   if (!sizing || !(sizing.grid >= 1) || !['any', 'fixed', 'nearest'].includes(sizing.explicit)) {
     throw new Error(`${where}: mock.sizing needs a grid >= 1 and explicit "any", "fixed" or "nearest"`);
   }
-  if (sizing.explicit === 'fixed' && !sizing.fixed) {
+  if (sizing.explicit === 'fixed' && !sizing.fixed && !sizing.fixed_by_resolution) {
     throw new Error(`${where}: mock.sizing.explicit "fixed" needs a mock.sizing.fixed table`);
   }
   // Single fields may now be overridden by hand: a typo must not reach the size rule as NaN.

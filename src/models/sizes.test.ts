@@ -161,11 +161,10 @@ describe('size', () => {
     expect('note' in huge && huge.note).toContain(
       "size '40000x40000' is beyond black-forest-labs/flux.2-pro's limits",
     );
-    const tiny = sizeFor('bytedance-seed/seedream-4.5', { size: '64x64' });
-    expect(tiny.width * tiny.height).toBeGreaterThanOrEqual(
-      catalog.get('bytedance-seed/seedream-4.5')!.mock.sizing.min_pixels!,
+    // The service refuses Seedream 4.5 sizes under 3,686,400 pixels (see the catalog's provenance).
+    expect(violationOf('bytedance-seed/seedream-4.5', { size: '64x64' }).message).toContain(
+      'minimum of 3686400 pixels',
     );
-    expect(tiny.width).toBe(tiny.height);
     const long = sizeFor('bytedance-seed/seedream-4.5', { size: '8000x1000' });
     expect(Math.max(long.width, long.height)).toBeLessThanOrEqual(6144);
     expect(Math.abs(long.width / long.height - 8)).toBeLessThan(0.1);
@@ -176,5 +175,16 @@ describe('size', () => {
     expect(tierOf(2048, 2048)).toBe('2K');
     expect(tierOf(512, 512)).toBe('512');
     expect(tierOf(6000, 3000)).toBe('4K');
+  });
+});
+
+describe('limits of derived sizes', () => {
+  it('keeps a derived size within max_pixels and max_side, at the asked ratio', () => {
+    const capped = dimensionsFor(4096 ** 2, 21 / 9, 16, { maxPixels: 16_777_216, maxSide: 6144 });
+    expect(capped.width * capped.height).toBeLessThanOrEqual(16_777_216);
+    expect(Math.max(capped.width, capped.height)).toBeLessThanOrEqual(6144);
+    expect(Math.abs(capped.width / capped.height / (21 / 9) - 1)).toBeLessThanOrEqual(0.01);
+    const small = dimensionsFor(2048 ** 2, 1, 16, { maxPixels: 1_048_576 });
+    expect(small).toEqual({ width: 1024, height: 1024 });
   });
 });

@@ -7,7 +7,8 @@ import type { CatalogModel, SizingRules } from './catalog.ts';
  * The size rule, one for every model (the catalog supplies the parameters):
  * - A tier means an area of side² pixels: 512 → 512², 1K → 1024², 2K → 2048², 4K → 4096².
  * - A ratio w:h picks the width and height on the model's grid whose ratio is within 1% of w:h
- *   and whose area is closest to the tier's; models with a fixed table use the table instead.
+ *   and whose area is closest to the tier's, never above the model's `max_pixels` nor its
+ *   `max_side`; models with a fixed table (one per tier, or one for all) use the table instead.
  * - `auto` (or no ratio) is the model's default ratio; a ratio the model lacks is clamped to its
  *   nearest one (by log distance), as the reference page says providers do; likewise a tier.
  * - `size: "2K"` acts as `resolution`; `size: "WxH"` is exact where the model takes any size,
@@ -59,17 +60,37 @@ function nearest<T>(values: readonly T[], distance: (value: T) => number): T | u
   return best;
 }
 
-/** Width and height on `grid` with ratio within 1% of `ratio` (if any pair is) and area nearest `area`. */
-export function dimensionsFor(area: number, ratio: number, grid: number): { width: number; height: number } {
-  const idealHeight = Math.sqrt(area / ratio);
+/** Bounds a derived size must keep: at most `maxPixels` pixels and `maxSide` on its longest side. */
+export interface DerivedLimits {
+  maxPixels?: number;
+  maxSide?: number;
+}
+
+/**
+ * Width and height on `grid` with ratio within 1% of `ratio` (if any pair is) and area nearest
+ * `area`, within `limits` (the target area is lowered to fit them first).
+ */
+export function dimensionsFor(
+  area: number,
+  ratio: number,
+  grid: number,
+  limits: DerivedLimits = {},
+): { width: number; height: number } {
+  const maxPixels = limits.maxPixels ?? Number.POSITIVE_INFINITY;
+  const maxSide = limits.maxSide ?? Number.POSITIVE_INFINITY;
+  // The largest area the longest side allows at this ratio, and the pixel limit, cap the target.
+  const sideCap = ratio >= 1 ? (maxSide * maxSide) / ratio : maxSide * maxSide * ratio;
+  const target = Math.min(area, maxPixels, sideCap);
+  const idealHeight = Math.sqrt(target / ratio);
   let best = { width: grid, height: grid, score: Number.POSITIVE_INFINITY };
   const low = Math.max(1, Math.floor((idealHeight * 0.8) / grid));
   const high = Math.max(low, Math.ceil((idealHeight * 1.25) / grid));
   for (let k = low; k <= high; k++) {
     const height = k * grid;
     const width = Math.max(grid, Math.round((height * ratio) / grid) * grid);
+    if (width * height > maxPixels || Math.max(width, height) > maxSide) continue;
     const ratioError = Math.abs(width / height / ratio - 1);
-    const areaError = Math.abs(Math.log((width * height) / area));
+    const areaError = Math.abs(Math.log((width * height) / target));
     // Within 1% of the ratio, area decides; outside it, the ratio error dominates.
     const score = (ratioError <= 0.01 ? 0 : 10 + ratioError) + areaError;
     if (score < best.score) best = { width, height, score };
@@ -164,8 +185,16 @@ export function resolvePixelSize(
     ) ?? sizing.default_resolution;
 
   // The reference page: explicit pixels are "normalized to the right dimensions for the chosen
-  // provider". A size beyond the model's limits, or off its table, is fitted, never refused.
+  // provider". A size beyond the model's limits, or off its table, is fitted, not refused; below a
+  // model's minimum it is refused, as the service refuses Seedream 4.5 (see its provenance).
   if (explicit && sizing.explicit === 'any') {
+    if (sizing.min_pixels && explicit.width * explicit.height < sizing.min_pixels) {
+      return sizeViolation(
+        `size '${request.size}' is below ${model.id}'s minimum of ${sizing.min_pixels} pixels`,
+        'min_pixels',
+        { expected: sizing.min_pixels, actual: request.size },
+      );
+    }
     const fitted = fitWithin(explicit.width, explicit.height, sizing);
     const divisor = gcd(fitted.width, fitted.height);
     const result: SizeResult = {
@@ -182,12 +211,13 @@ export function resolvePixelSize(
   }
   if (explicit && sizing.explicit === 'fixed') {
     const exact = `${explicit.width}x${explicit.height}`;
-    if (Object.values(sizing.fixed ?? {}).includes(exact)) {
+    const tables = [sizing.fixed, ...Object.values(sizing.fixed_by_resolution ?? {})];
+    if (tables.some((table) => Object.values(table ?? {}).includes(exact))) {
       return {
         size: {
           ...explicit,
           resolution: tierOf(explicit.width, explicit.height),
-          aspectRatio: aspectRatioOf(sizing.fixed, request.size),
+          aspectRatio: aspectRatioOf(tables, request.size),
         },
       };
     }
@@ -197,7 +227,7 @@ export function resolvePixelSize(
     ? clampTier(tierOf(explicit.width, explicit.height))
     : clampTier(sizeTier ?? request.resolution ?? sizing.default_resolution);
   const ratio = explicit ? clampRatio(explicit.width / explicit.height) : aspectRatio;
-  const table = sizing.fixed?.[ratio];
+  const table = sizing.fixed_by_resolution?.[tier]?.[ratio] ?? sizing.fixed?.[ratio];
   if (table) {
     const [width, height] = table.split('x').map(Number) as [number, number];
     const result: SizeResult = {
@@ -208,11 +238,14 @@ export function resolvePixelSize(
     }
     return result;
   }
-  const { width, height } = dimensionsFor(TIER_SIDE[tier] ** 2, ratioValue(ratio), sizing.grid);
+  const { width, height } = dimensionsFor(TIER_SIDE[tier] ** 2, ratioValue(ratio), sizing.grid, {
+    maxPixels: sizing.max_pixels,
+    maxSide: sizing.max_side,
+  });
   return { size: { width, height, resolution: tier, aspectRatio: ratio } };
 }
 
-/** `w`×`h` scaled (ratio kept, on the grid) into the model's pixel and side limits. */
+/** `w`×`h` scaled down (ratio kept, on the grid) into the model's pixel and side limits. */
 function fitWithin(width: number, height: number, sizing: SizingRules): { width: number; height: number } {
   const pixels = width * height;
   let factor = 1;
@@ -220,24 +253,23 @@ function fitWithin(width: number, height: number, sizing: SizingRules): { width:
   if (sizing.max_side && Math.max(width, height) * factor > sizing.max_side) {
     factor = sizing.max_side / Math.max(width, height);
   }
-  if (factor === 1 && sizing.min_pixels && pixels < sizing.min_pixels) {
-    factor = Math.sqrt(sizing.min_pixels / pixels);
-  }
   if (factor === 1) return { width, height };
-  // Shrinking rounds down and growing rounds up, so the result stays inside the limit it meets.
-  const round = factor < 1 ? Math.floor : Math.ceil;
-  const side = (v: number) => Math.max(sizing.grid, round((v * factor) / sizing.grid) * sizing.grid);
+  // Rounded down, so the result stays inside the limit it meets.
+  const side = (v: number) => Math.max(sizing.grid, Math.floor((v * factor) / sizing.grid) * sizing.grid);
   return { width: side(width), height: side(height) };
 }
 
 function limitsText(sizing: SizingRules): string {
   const parts: string[] = [];
-  if (sizing.min_pixels) parts.push(`at least ${sizing.min_pixels} pixels`);
   if (sizing.max_pixels) parts.push(`at most ${sizing.max_pixels} pixels`);
   if (sizing.max_side) parts.push(`sides up to ${sizing.max_side}`);
   return parts.join(', ');
 }
 
-function aspectRatioOf(table: Record<string, string> | undefined, size: string | undefined): string {
-  return Object.entries(table ?? {}).find(([, value]) => value === size)?.[0] ?? '1:1';
+function aspectRatioOf(tables: (Record<string, string> | undefined)[], size: string | undefined): string {
+  for (const table of tables) {
+    const found = Object.entries(table ?? {}).find(([, value]) => value === size)?.[0];
+    if (found) return found;
+  }
+  return '1:1';
 }

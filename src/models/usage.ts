@@ -1,4 +1,4 @@
-import type { ImageGenerationUsage } from '../contract/types.ts';
+import type { ImageGenerationUsage, ImagePricingEntry } from '../contract/types.ts';
 import type { GenerationPlan } from './plan.ts';
 
 /** Completion tokens of one image, by the model's token rules (see `TokenRules`). */
@@ -19,6 +19,24 @@ export function promptTokens(prompt: string): number {
   return Math.ceil(new TextEncoder().encode(prompt).length / 4);
 }
 
+/**
+ * The pricing lines that apply to a request of `resolution` and `quality`. A line with a `variant`
+ * (`2k`, `4k`, `high`, `low_1k`…) prices only the requests it names, and replaces the plain line of
+ * the same `billable`: the service lists a base price and its tiered variants side by side.
+ */
+export function applicablePricing(
+  lines: readonly ImagePricingEntry[],
+  resolution: string | undefined,
+  quality: string | undefined,
+): ImagePricingEntry[] {
+  const names = [resolution, quality];
+  if (resolution && quality) names.push(`${quality}_${resolution}`, `${resolution}_${quality}`);
+  const wanted = new Set(names.filter((name) => name !== undefined).map((name) => name.toLowerCase()));
+  const matching = lines.filter((line) => line.variant && wanted.has(line.variant.toLowerCase()));
+  const tiered = new Set(matching.map((line) => line.billable));
+  return [...matching, ...lines.filter((line) => !line.variant && !tiered.has(line.billable))];
+}
+
 /** Tokens and cost of `count` images, priced by the serving endpoint's pricing lines. */
 export function usageFor(plan: GenerationPlan, count: number): ImageGenerationUsage {
   const perImage = imageTokens(plan);
@@ -26,7 +44,7 @@ export function usageFor(plan: GenerationPlan, count: number): ImageGenerationUs
   const prompt = plan.model.mock.tokens.count_prompt ? promptTokens(plan.prompt) : 0;
   const megapixels = (plan.width * plan.height) / 1_000_000;
   let cost = 0;
-  for (const line of plan.endpoint.pricing) {
+  for (const line of applicablePricing(plan.endpoint.pricing, plan.resolution, plan.quality)) {
     const quantity =
       line.billable === 'output_image'
         ? { image: count, megapixel: megapixels * count, token: completion, request: 1 }[line.unit]

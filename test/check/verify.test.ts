@@ -26,7 +26,8 @@ describe('verify against the standalone mock', () => {
   });
 
   it('sends the whole suite and every answer conforms', async () => {
-    const run = await runVerify({ baseUrl: server.baseUrl });
+    // The default --max-requests (200) is smaller than the suite of the whole default catalog.
+    const run = await runVerify({ baseUrl: server.baseUrl, maxRequests: 100_000 });
     expect(run.report.problems).toEqual([]);
     expect(run.selected).toHaveLength(run.total);
     expect(run.report.exchanges.length).toBe(run.total + 1 + defaultModels.length); // + catalog reads
@@ -43,10 +44,11 @@ describe('verify against the standalone mock', () => {
   });
 
   it('--max-requests and --seed choose a reproducible subset, baselines first', async () => {
-    const run = await runVerify({ baseUrl: server.baseUrl, maxRequests: 12, seed: 5 });
-    expect(run.selected).toHaveLength(12);
-    expect(run.sent).toBe(12 + 1 + defaultModels.length);
-    const again = await runVerify({ baseUrl: server.baseUrl, maxRequests: 12, seed: 5, dryRun: true });
+    const maxRequests = defaultModels.length + 6;
+    const run = await runVerify({ baseUrl: server.baseUrl, maxRequests, seed: 5 });
+    expect(run.selected).toHaveLength(maxRequests);
+    expect(run.sent).toBe(maxRequests + 1 + defaultModels.length);
+    const again = await runVerify({ baseUrl: server.baseUrl, maxRequests, seed: 5, dryRun: true });
     expect(again.selected.map((c) => c.id)).toEqual(run.selected.map((c) => c.id));
     expect(run.selected.filter((c) => c.id.endsWith(' baseline'))).toHaveLength(defaultModels.length);
   });
@@ -110,7 +112,7 @@ describe('verify against a deliberately broken server', () => {
   });
 
   it('reports each break, and nothing else', async () => {
-    const run = await runVerify({ baseUrl: `${broken.url}/api/v1` });
+    const run = await runVerify({ baseUrl: `${broken.url}/api/v1`, maxRequests: 100_000 });
     const byId = new Map(run.report.exchanges.map((e) => [e.id, e]));
     const rules = (id: string) => byId.get(id)?.violations.map((v) => `${v.rule} ${v.pointer}`.trim());
     expect(rules('refuses an unknown model')).toEqual(['expected-status']);

@@ -1,5 +1,6 @@
 import type { ImagePricingEntry } from '../../contract/types.ts';
 import type { CatalogModel } from '../../models/catalog.ts';
+import { applicablePricing } from '../../models/usage.ts';
 import type { VerifyCase } from './suite.ts';
 
 /** Megapixels of a tier's square; a request without one counts as 1K. */
@@ -52,7 +53,8 @@ export function estimateCaseCost(
   const megapixels = TIER_MEGAPIXELS[tier] ?? 1;
   const refs = Array.isArray(body.input_references) ? body.input_references.length : 0;
   let usd = 0;
-  for (const line of pricing) {
+  const quality = typeof body.quality === 'string' ? body.quality : undefined;
+  for (const line of applicablePricing(pricing, tier, quality)) {
     const output = line.billable === 'output_image';
     const input = line.billable === 'input_image' || line.billable === 'input_reference';
     if (!output && !input) continue;
