@@ -98,6 +98,18 @@ export const defaultModels: readonly CatalogModel[] = (
   defaultCatalogFile as unknown as { models: CatalogModel[] }
 ).models;
 
+let checkedDefaults: readonly CatalogModel[] | undefined;
+
+/** The default models, completed and checked once per process: every catalog shares them. */
+function checkedDefaultModels(): readonly CatalogModel[] {
+  checkedDefaults ??= defaultModels.map((input) => {
+    const model = completeCatalogModel(input);
+    assertCatalogModel(model);
+    return model;
+  });
+  return checkedDefaults;
+}
+
 /** Fails fast, with the field named, when a user-supplied model cannot be served faithfully. */
 export function assertCatalogModel(model: CatalogModel): void {
   const where = `${PREFIX} catalog model "${model?.id ?? '?'}"`;
@@ -192,22 +204,16 @@ export interface ModelLookup {
 /** The models a mock serves, by id. */
 export class Catalog {
   readonly #models = new Map<string, CatalogModel>();
-  readonly #providers = new Set<string>();
+  #providers: Set<string> | undefined;
   readonly unknownModels: 'refuse' | 'generic';
 
   constructor(options: CatalogOptions = {}) {
-    const models = [...(options.replaceDefaults ? [] : defaultModels), ...(options.models ?? [])];
-    for (const input of models) {
+    if (!options.replaceDefaults)
+      for (const model of checkedDefaultModels()) this.#models.set(model.id, model);
+    for (const input of options.models ?? []) {
       const model = completeCatalogModel(input);
       assertCatalogModel(model);
       this.#models.set(model.id, model);
-    }
-    for (const model of this.#models.values()) {
-      for (const e of model.endpoints) {
-        for (const name of [e.provider_slug, e.provider_tag, e.provider_name]) {
-          if (name) this.#providers.add(name.toLowerCase());
-        }
-      }
     }
     this.unknownModels = options.unknownModels ?? 'refuse';
   }
@@ -231,6 +237,17 @@ export class Catalog {
 
   /** Whether any listed endpoint has this provider slug, tag or name (case-insensitive). */
   knowsProvider(name: string): boolean {
+    // Built on first use: most requests name no provider.
+    if (!this.#providers) {
+      this.#providers = new Set();
+      for (const model of this.#models.values()) {
+        for (const e of model.endpoints) {
+          for (const known of [e.provider_slug, e.provider_tag, e.provider_name]) {
+            if (known) this.#providers.add(known.toLowerCase());
+          }
+        }
+      }
+    }
     return this.#providers.has(name.toLowerCase());
   }
 }
