@@ -1,7 +1,7 @@
 // What a raster label shows for text beyond ASCII, read back from the PNG file by another decoder.
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { GLYPH_HEIGHT, GLYPH_WIDTH } from './font.ts';
+import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './font.ts';
 import type { ImageSpec } from './label.ts';
 import { synthesizePng } from './png.ts';
 
@@ -76,4 +76,31 @@ describe('raster label beyond ASCII', () => {
     expect(column.slice(cedilla!.left, cedilla!.right + 1)).toContain(1);
     expect(c.mask.subarray(cedilla!.top * c.width, (cedilla!.top + 1) * c.width)).not.toContain(1);
   });
+
+  it('draws "naïve café Łódź" and an emoji prompt without a single ? glyph', () => {
+    // The check finds a ? when there is one, so its silence below means something.
+    expect(questionMarks(ink('really?'))).toBe(1);
+    expect(questionMarks(ink('naïve café Łódź'))).toBe(0);
+    expect(questionMarks(ink('smile 😀 ✨'))).toBe(0);
+    // The emoji is written out instead, exactly as if the prompt had spelled its code point.
+    expect(ink('smile 😀').mask).toEqual(ink('smile U+1F600').mask);
+    expect(ink('smile 😀').mask).not.toEqual(ink('smile').mask);
+  });
 });
+
+/** Where the mask holds the ? glyph exactly (ink and paper, scale 1): how many times. */
+function questionMarks({ width, height, mask }: ReturnType<typeof ink>): number {
+  let found = 0;
+  for (let top = 0; top + GLYPH_HEIGHT <= height; top++) {
+    for (let left = 0; left + GLYPH_WIDTH <= width; left++) {
+      let same = true;
+      for (let y = 0; y < GLYPH_HEIGHT && same; y++) {
+        for (let x = 0; x < GLYPH_WIDTH && same; x++) {
+          same = (mask[(top + y) * width + left + x] === 1) === glyphPixel(0x3f, x, y);
+        }
+      }
+      if (same) found++;
+    }
+  }
+  return found;
+}

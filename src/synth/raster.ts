@@ -1,4 +1,5 @@
-import { descends, fontCode, GLYPH_DESCENT, GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './font.ts';
+import { descends, GLYPH_DESCENT, GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './font.ts';
+import { toFontText } from './font-text.ts';
 import type { Detail, ImageSpec, Stage } from './label.ts';
 import { assertStage, labelLines, linesShown } from './label.ts';
 import { createRandom, hashParts } from './random.ts';
@@ -215,26 +216,6 @@ function fillGradient(row: Uint8Array, from: Rgb, to: Rgb, detail?: Detail, stag
     row[at + 2] = Math.round(from[2] + (to[2] - from[2]) * t);
     row[at + 3] = 255;
   }
-}
-
-/**
- * Up to `limit` characters of `text` as the font can draw them: whitespace runs become one space
- * and characters the font has no glyph for become `?`. Reads only the start of a long text.
- */
-function toFontText(text: string, limit: number): string {
-  let out = '';
-  let pendingSpace = false;
-  for (const char of text) {
-    if (/\s/.test(char)) {
-      pendingSpace = out.length > 0;
-      continue;
-    }
-    if (pendingSpace) out += ' ';
-    pendingSpace = false;
-    out += String.fromCharCode(fontCode(char.codePointAt(0) ?? 0));
-    if (out.length >= limit) break;
-  }
-  return out.slice(0, limit);
 }
 
 /** Where the panel goes: scaled to fit, centred when it fits, else pinned to the top left. */
