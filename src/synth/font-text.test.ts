@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { drawable } from './font.ts';
 import { toFontText } from './font-text.ts';
 import { type ImageSpec, labelLines } from './label.ts';
+import { transliterate } from './transliterate.ts';
 
 const text = (input: string) =>
   toFontText(input, Number.POSITIVE_INFINITY)
@@ -68,6 +69,15 @@ describe('toFontText', () => {
     expect(text('Ĳssel ŉ ș')).toBe("IJssel 'n ş");
   });
 
+  it('transliterates only to text the font draws', () => {
+    for (let code = 0x80; code < 0x2400; code++) {
+      const spelling = transliterate(String.fromCharCode(code));
+      if (spelling === undefined) continue;
+      for (const char of spelling)
+        expect(drawable(char.charCodeAt(0)), `${code.toString(16)}: ${spelling}`).toBe(true);
+    }
+  });
+
   it('makes one space of any whitespace run, none at the ends', () => {
     expect(text(' \t a\u00a0\u3000 b\n')).toBe('a b');
   });
@@ -107,6 +117,20 @@ describe('labelLines with the font text', () => {
     }
     const emoji = labelLines({ ...spec, prompt: '😀'.repeat(30) }, toFontText);
     expect(emoji.slice(3)).toEqual([`${'U+1F600'.repeat(5)}`, `${'U+1F600'.repeat(5)}...`]);
+  });
+
+  it('ends with ... whenever the prompt goes on past the label', () => {
+    // The first line breaks at the space after 40 columns: the second line starts one later.
+    const prompt = `${'a'.repeat(40)} ${'b'.repeat(40)}`;
+    expect(labelLines({ ...spec, prompt }, toFontText).slice(3)).toEqual(['a'.repeat(40), 'b'.repeat(40)]);
+    expect(labelLines({ ...spec, prompt: `${prompt}c` }, toFontText).slice(3)).toEqual([
+      'a'.repeat(40),
+      `${'b'.repeat(37)}...`,
+    ]);
+    expect(labelLines({ ...spec, prompt: `${prompt} and more` }).slice(3)).toEqual([
+      'a'.repeat(40),
+      `${'b'.repeat(37)}...`,
+    ]);
   });
 
   it('is the plain text for an ASCII prompt', () => {

@@ -140,7 +140,8 @@ export function labelLines(spec: ImageSpec, toText: LabelText = plainText): stri
     `${spec.width}x${spec.height}`,
     truncate(toText(`seed ${spec.seed} #${spec.index}`, limit), PROMPT_LINE_CHARS),
   ];
-  let rest = toText(spec.prompt, PROMPT_LINE_CHARS * PROMPT_LINES + 1);
+  // Two full lines, the space between them, and one column more: enough to know the prompt goes on.
+  let rest = toText(spec.prompt, PROMPT_LINE_CHARS * PROMPT_LINES + 2);
   for (let line = 0; line < PROMPT_LINES && rest.length > 0; line++) {
     if (columnsOf(rest) <= PROMPT_LINE_CHARS || line === PROMPT_LINES - 1) {
       lines.push(truncate(rest, PROMPT_LINE_CHARS));
