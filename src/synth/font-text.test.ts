@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { drawable } from './font.ts';
 import { toFontText } from './font-text.ts';
 import { type ImageSpec, labelLines } from './label.ts';
+import { plainText } from './plain-text.ts';
 import { transliterate } from './transliterate.ts';
 
 const text = (input: string) =>
@@ -127,7 +128,7 @@ describe('labelLines with the font text', () => {
       'a'.repeat(40),
       `${'b'.repeat(37)}...`,
     ]);
-    expect(labelLines({ ...spec, prompt: `${prompt} and more` }).slice(3)).toEqual([
+    expect(labelLines({ ...spec, prompt: `${prompt} and more` }, plainText).slice(3)).toEqual([
       'a'.repeat(40),
       `${'b'.repeat(37)}...`,
     ]);
@@ -135,7 +136,7 @@ describe('labelLines with the font text', () => {
 
   it('is the plain text for an ASCII prompt', () => {
     const prompt = 'A watercolor painting of a red fox sitting in a snowy forest at dawn, soft light';
-    expect(labelLines({ ...spec, prompt }, toFontText)).toEqual(labelLines({ ...spec, prompt }));
+    expect(labelLines({ ...spec, prompt }, toFontText)).toEqual(labelLines({ ...spec, prompt }, plainText));
     expect(labelLines({ ...spec, prompt }, toFontText).slice(3)).toEqual([
       'A watercolor painting of a red fox',
       'sitting in a snowy forest at dawn, so...',

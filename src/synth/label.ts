@@ -55,7 +55,8 @@ export function linesShown(total: number, stage: Stage | undefined): number {
   return stage ? Math.floor((total * (stage.step + 1)) / (stage.of + 1)) : total;
 }
 
-const PROMPT_LINE_CHARS = 40;
+/** The widest a label line gets, in columns: longer text wraps or ends with `...`. */
+export const LINE_COLUMNS = 40;
 const PROMPT_LINES = 2;
 
 /**
@@ -69,32 +70,10 @@ export interface Piece {
 
 /**
  * The start of `text` as pieces, whitespace runs as one space, stopping once `limit` columns are
- * reached: a long text is read no further. SVG keeps the text as it is (`plainText`); rasters
- * map it to what their font draws.
+ * reached: a long text is read no further. SVG keeps the text as it is (`plain-text.ts`); rasters
+ * map it to what their font draws (`font-text.ts`).
  */
 export type LabelText = (text: string, limit: number) => Piece[];
-
-const SPACE: Piece = { text: ' ', columns: 1 };
-
-export const plainText: LabelText = (text, limit) => {
-  const pieces: Piece[] = [];
-  let columns = 0;
-  let space = false;
-  for (const char of text) {
-    if (/\s/.test(char)) {
-      space = pieces.length > 0;
-      continue;
-    }
-    if (space) {
-      pieces.push(SPACE);
-      columns++;
-      space = false;
-    }
-    pieces.push({ text: char, columns: 1 });
-    if (++columns >= limit) break;
-  }
-  return pieces;
-};
 
 const columnsOf = (pieces: Piece[]) => pieces.reduce((sum, piece) => sum + piece.columns, 0);
 const textOf = (pieces: Piece[]) => pieces.map((piece) => piece.text).join('');
@@ -133,21 +112,21 @@ function breakAt(pieces: Piece[], limit: number): number {
  * The label every image carries, so a person looking at the screen sees what was asked for:
  * model, size, seed and index, and the prompt cut to at most two lines of 40 columns.
  */
-export function labelLines(spec: ImageSpec, toText: LabelText = plainText): string[] {
-  const limit = PROMPT_LINE_CHARS + 1;
+export function labelLines(spec: ImageSpec, toText: LabelText): string[] {
+  const limit = LINE_COLUMNS + 1;
   const lines = [
-    truncate(toText(spec.model, limit), PROMPT_LINE_CHARS),
+    truncate(toText(spec.model, limit), LINE_COLUMNS),
     `${spec.width}x${spec.height}`,
-    truncate(toText(`seed ${spec.seed} #${spec.index}`, limit), PROMPT_LINE_CHARS),
+    truncate(toText(`seed ${spec.seed} #${spec.index}`, limit), LINE_COLUMNS),
   ];
   // Two full lines, the space between them, and one column more: enough to know the prompt goes on.
-  let rest = toText(spec.prompt, PROMPT_LINE_CHARS * PROMPT_LINES + 2);
+  let rest = toText(spec.prompt, LINE_COLUMNS * PROMPT_LINES + 2);
   for (let line = 0; line < PROMPT_LINES && rest.length > 0; line++) {
-    if (columnsOf(rest) <= PROMPT_LINE_CHARS || line === PROMPT_LINES - 1) {
-      lines.push(truncate(rest, PROMPT_LINE_CHARS));
+    if (columnsOf(rest) <= LINE_COLUMNS || line === PROMPT_LINES - 1) {
+      lines.push(truncate(rest, LINE_COLUMNS));
       break;
     }
-    const cut = breakAt(rest, PROMPT_LINE_CHARS);
+    const cut = breakAt(rest, LINE_COLUMNS);
     lines.push(textOf(rest.slice(0, cut)));
     rest = rest.slice(cut);
     while (rest[0]?.text === ' ') rest = rest.slice(1);
