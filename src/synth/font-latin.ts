@@ -37,8 +37,11 @@ const ABOVE: Readonly<Record<string, string>> = {
 const CEDILLA = '\u0327';
 const OGONEK = '\u0328';
 
-/** Slovak and Czech write the caron of a tall letter as an apostrophe beside it: the column. */
-const APOSTROPHE_CARON: Readonly<Record<string, number>> = { d: 4, l: 4, L: 2, t: 3 };
+/**
+ * Slovak and Czech write the caron of a tall letter as an apostrophe beside it: its column. The
+ * stem of d fills the last column, so ď gets its caron above, like Ď.
+ */
+const APOSTROPHE_CARON: Readonly<Record<string, number>> = { l: 4, L: 2, t: 3 };
 
 /** Five-row bodies where `squash` would spoil the letter: G loses its spur, l becomes dotless i. */
 const SQUASHED: Readonly<Record<string, string>> = {
@@ -149,7 +152,7 @@ function compose(base: Columns, letter: string, mark: string): Columns {
   const art = ABOVE[mark];
   if (art === undefined) return glyph;
   const apostrophe = mark === '\u030c' ? APOSTROPHE_CARON[letter] : undefined;
-  if (apostrophe !== undefined && letter !== 'd') {
+  if (apostrophe !== undefined) {
     glyph[apostrophe] = (glyph[apostrophe] ?? 0) | 0b11;
     return glyph;
   }

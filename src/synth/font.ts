@@ -45,22 +45,17 @@ export function drawable(codePoint: number): boolean {
   return codePoint < SLOTS ? DRAWN[codePoint] === 1 : EXTRA_SLOTS.has(codePoint);
 }
 
-/** The character code the font draws for `codePoint`: itself when drawable, else `?`. */
-export function fontCode(codePoint: number): number {
-  return drawable(codePoint) ? codePoint : FALLBACK;
-}
-
 /**
  * Whether the font pixel at column `x` (0–4), row `y` (0–6, or 7 below the body) of a character's
  * glyph is ink. Characters the font does not draw are drawn as `?`: callers map text first.
  */
 export function glyphPixel(codePoint: number, x: number, y: number): boolean {
-  const slot = drawable(codePoint)
-    ? codePoint < SLOTS
-      ? codePoint
-      : (EXTRA_SLOTS.get(codePoint) ?? FALLBACK)
-    : FALLBACK;
-  return (((COLUMNS[slot * GLYPH_WIDTH + x] ?? 0) >> y) & 1) === 1;
+  return (((COLUMNS[slotOf(codePoint) * GLYPH_WIDTH + x] ?? 0) >> y) & 1) === 1;
+}
+
+function slotOf(codePoint: number): number {
+  if (codePoint < SLOTS) return DRAWN[codePoint] === 1 ? codePoint : FALLBACK;
+  return EXTRA_SLOTS.get(codePoint) ?? FALLBACK;
 }
 
 /** Whether the glyph of `codePoint` has ink below its body (see `GLYPH_DESCENT`). */

@@ -239,7 +239,7 @@ function layoutLabel(
   );
   return {
     lines,
-    descends: lines.map((line) => Array.from(line).some((char) => descends(char.charCodeAt(0)))),
+    descends: lines.map(lineDescends),
     shown: linesShown(lines.length, stage),
     scale,
     left: Math.max(0, Math.floor((width - panelWidth * scale) / 2)),
@@ -249,6 +249,12 @@ function layoutLabel(
     panel,
     ink,
   };
+}
+
+/** Whether a glyph of the line inks the row below the body. */
+function lineDescends(line: string): boolean {
+  for (let column = 0; column < line.length; column++) if (descends(line.charCodeAt(column))) return true;
+  return false;
 }
 
 /**

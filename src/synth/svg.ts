@@ -59,8 +59,8 @@ export function synthesizeSvg(spec: ImageSpec): string {
     );
   }
   // The prompt in its own script, in lines of at most 40 columns (CJK and emoji count two). The
-  // font is a 24th of the image, smaller when the lines would not fit: text starts one font size
-  // in and ends one before the right edge, the panel ends above the bottom edge.
+  // font is a 24th of the smaller side (8 at least), smaller when the lines would not fit: text
+  // starts one font size in and ends one before the right edge, the panel above the bottom edge.
   const lines = labelLines(spec, plainText);
   const columns = Math.max(LINE_COLUMNS, ...lines.map(displayColumns));
   const font = Math.min(
