@@ -1,7 +1,14 @@
+import { type Columns, latinGlyphs } from './font-latin.ts';
+
 /** Width of a glyph in font pixels. */
 export const GLYPH_WIDTH = 5;
 /** Height of a glyph in font pixels (no descenders: `g`, `p`, `y` sit a little high). */
 export const GLYPH_HEIGHT = 7;
+/**
+ * Rows below a glyph's body where a few glyphs have ink: cedilla, ogonek, the tail of `µ`. They
+ * lie in the gap between lines, so a line without such glyphs is laid out as if they did not exist.
+ */
+export const GLYPH_DESCENT = 1;
 
 const FIRST = 0x20;
 const LAST = 0x7e;
@@ -26,18 +33,54 @@ const GLYPHS = bytesOfHex([
   '4428102844 0c5050503c 4464544c44 0008364100 00007f0000 0041360800 0804081008', // x to ~
 ]);
 
-/** The character code the font draws for `codePoint`: itself when printable ASCII, else `?`. */
-export function fontCode(codePoint: number): number {
-  return codePoint >= FIRST && codePoint <= LAST ? codePoint : FALLBACK;
+/** Slots of the glyph table: a character below `SLOTS` is its own slot, a few others have one. */
+const SLOTS = 0x180;
+const EXTRA_SLOTS = new Map([[0x20ac, SLOTS]]); // '€'
+
+/** All glyphs, five column bytes per slot, built once at load; `drawn[code]` marks real ones. */
+const { columns: COLUMNS, drawn: DRAWN } = buildTable();
+
+/** Whether the font has a glyph of its own for `codePoint` (printable ASCII, Latin letters, `€`). */
+export function drawable(codePoint: number): boolean {
+  return codePoint < SLOTS ? DRAWN[codePoint] === 1 : EXTRA_SLOTS.has(codePoint);
 }
 
 /**
- * Whether the font pixel at column `x` (0–4), row `y` (0–6) of a character's glyph is ink.
- * Characters outside printable ASCII are drawn as `?`.
+ * Whether the font pixel at column `x` (0–4), row `y` (0–6, or 7 below the body) of a character's
+ * glyph is ink. Characters the font does not draw are drawn as `?`: callers map text first.
  */
 export function glyphPixel(codePoint: number, x: number, y: number): boolean {
-  const column = GLYPHS[(fontCode(codePoint) - FIRST) * GLYPH_WIDTH + x] ?? 0;
-  return ((column >> y) & 1) === 1;
+  return (((COLUMNS[slotOf(codePoint) * GLYPH_WIDTH + x] ?? 0) >> y) & 1) === 1;
+}
+
+function slotOf(codePoint: number): number {
+  if (codePoint < SLOTS) return DRAWN[codePoint] === 1 ? codePoint : FALLBACK;
+  return EXTRA_SLOTS.get(codePoint) ?? FALLBACK;
+}
+
+/** Whether the glyph of `codePoint` has ink below its body (see `GLYPH_DESCENT`). */
+export function descends(codePoint: number): boolean {
+  for (let x = 0; x < GLYPH_WIDTH; x++) if (glyphPixel(codePoint, x, GLYPH_HEIGHT)) return true;
+  return false;
+}
+
+function buildTable(): { columns: Uint8Array; drawn: Uint8Array } {
+  const columns = new Uint8Array((SLOTS + EXTRA_SLOTS.size) * GLYPH_WIDTH);
+  const drawn = new Uint8Array(SLOTS);
+  columns.set(GLYPHS, FIRST * GLYPH_WIDTH);
+  drawn.fill(1, FIRST, LAST + 1);
+  const ascii = (char: string): Columns => {
+    const at = (char.charCodeAt(0) - FIRST) * GLYPH_WIDTH;
+    return GLYPHS.slice(at, at + GLYPH_WIDTH);
+  };
+  for (const [char, glyph] of latinGlyphs(ascii)) {
+    const code = char.charCodeAt(0);
+    const slot = code < SLOTS ? code : EXTRA_SLOTS.get(code);
+    if (slot === undefined) continue;
+    columns.set(glyph, slot * GLYPH_WIDTH);
+    if (code < SLOTS) drawn[code] = 1;
+  }
+  return { columns, drawn };
 }
 
 function bytesOfHex(rows: string[]): Uint8Array {

@@ -55,43 +55,81 @@ export function linesShown(total: number, stage: Stage | undefined): number {
   return stage ? Math.floor((total * (stage.step + 1)) / (stage.of + 1)) : total;
 }
 
-const PROMPT_LINE_CHARS = 40;
+/** The widest a label line gets, in columns: longer text wraps or ends with `...`. */
+export const LINE_COLUMNS = 40;
 const PROMPT_LINES = 2;
 
 /**
- * Up to `limit` characters of `text` as one line: whitespace runs become one space. Raster images
- * pass a stricter version that also maps what their font cannot draw.
+ * A unit of label text that wrapping and truncation never split (a character, or a fallback such
+ * as `U+1F600`), and the columns it takes on the label.
  */
-export type LabelText = (text: string, limit: number) => string;
+export interface Piece {
+  text: string;
+  columns: number;
+}
 
-export const plainText: LabelText = (text, limit) => text.replace(/\s+/g, ' ').trim().slice(0, limit);
+/**
+ * The start of `text` as pieces, whitespace runs as one space, stopping once `limit` columns are
+ * reached: a long text is read no further. SVG keeps the text as it is (`plain-text.ts`); rasters
+ * map it to what their font draws (`font-text.ts`).
+ */
+export type LabelText = (text: string, limit: number) => Piece[];
 
-function truncate(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 3)}...`;
+const columnsOf = (pieces: Piece[]) => pieces.reduce((sum, piece) => sum + piece.columns, 0);
+const textOf = (pieces: Piece[]) => pieces.map((piece) => piece.text).join('');
+
+/** The pieces as one line of at most `limit` columns, cut with `...` when longer. */
+function truncate(pieces: Piece[], limit: number): string {
+  if (columnsOf(pieces) <= limit) return textOf(pieces);
+  let text = '';
+  let columns = 0;
+  for (const piece of pieces) {
+    columns += piece.columns;
+    if (columns > limit - 3) break;
+    text += piece.text;
+  }
+  return `${text}...`;
+}
+
+/**
+ * How many pieces go on a line of `limit` columns: up to the last space when that keeps at least
+ * half a line, otherwise as many as fit (mid-word, never inside a piece), at least one.
+ */
+function breakAt(pieces: Piece[], limit: number): number {
+  let space = -1;
+  let fit = 0;
+  let columns = 0;
+  for (const [i, piece] of pieces.entries()) {
+    if (columns > limit) break;
+    if (piece.text === ' ' && columns >= limit / 2) space = i;
+    columns += piece.columns;
+    if (columns <= limit) fit = i + 1;
+  }
+  return space >= 0 ? space : Math.max(1, fit);
 }
 
 /**
  * The label every image carries, so a person looking at the screen sees what was asked for:
- * model, size, seed and index, and the prompt cut to at most two lines of 40 characters.
+ * model, size, seed and index, and the prompt cut to at most two lines of 40 columns.
  */
-export function labelLines(spec: ImageSpec, toText: LabelText = plainText): string[] {
+export function labelLines(spec: ImageSpec, toText: LabelText): string[] {
+  const limit = LINE_COLUMNS + 1;
   const lines = [
-    truncate(toText(spec.model, PROMPT_LINE_CHARS + 1), PROMPT_LINE_CHARS),
+    truncate(toText(spec.model, limit), LINE_COLUMNS),
     `${spec.width}x${spec.height}`,
-    truncate(`seed ${spec.seed} #${spec.index}`, PROMPT_LINE_CHARS),
+    truncate(toText(`seed ${spec.seed} #${spec.index}`, limit), LINE_COLUMNS),
   ];
-  let rest = toText(spec.prompt, PROMPT_LINE_CHARS * PROMPT_LINES + 1);
+  // Two full lines, the space between them, and one column more: enough to know the prompt goes on.
+  let rest = toText(spec.prompt, LINE_COLUMNS * PROMPT_LINES + 2);
   for (let line = 0; line < PROMPT_LINES && rest.length > 0; line++) {
-    const last = line === PROMPT_LINES - 1;
-    if (rest.length <= PROMPT_LINE_CHARS || last) {
-      lines.push(truncate(rest, PROMPT_LINE_CHARS));
+    if (columnsOf(rest) <= LINE_COLUMNS || line === PROMPT_LINES - 1) {
+      lines.push(truncate(rest, LINE_COLUMNS));
       break;
     }
-    // Break at the last space when it keeps at least half a line; otherwise mid-word.
-    const space = rest.lastIndexOf(' ', PROMPT_LINE_CHARS);
-    const cut = space >= PROMPT_LINE_CHARS / 2 ? space : PROMPT_LINE_CHARS;
-    lines.push(rest.slice(0, cut));
-    rest = rest.slice(cut).trimStart();
+    const cut = breakAt(rest, LINE_COLUMNS);
+    lines.push(textOf(rest.slice(0, cut)));
+    rest = rest.slice(cut);
+    while (rest[0]?.text === ' ') rest = rest.slice(1);
   }
   return lines;
 }

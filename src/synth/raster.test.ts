@@ -129,7 +129,7 @@ describe('renderRaster', () => {
     expect(new Set(corners).size).toBe(10);
   });
 
-  it('prints only ASCII and survives any prompt', () => {
+  it('survives any prompt', () => {
     for (const prompt of [
       '',
       ' \n\t ',

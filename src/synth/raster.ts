@@ -1,4 +1,5 @@
-import { fontCode, GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './font.ts';
+import { descends, GLYPH_DESCENT, GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './font.ts';
+import { toFontText } from './font-text.ts';
 import type { Detail, ImageSpec, Stage } from './label.ts';
 import { assertStage, labelLines, linesShown } from './label.ts';
 import { createRandom, hashParts } from './random.ts';
@@ -32,6 +33,8 @@ export const MAX_RASTER_PIXELS = 16_777_216;
 /** Font pixels between the start of one character (line) and the next. */
 const ADVANCE_X = GLYPH_WIDTH + 1;
 const ADVANCE_Y = GLYPH_HEIGHT + 2;
+/** Glyph rows a line may ink: the body, and the descent for lines with a cedilla or the like. */
+const LINE_ROWS = GLYPH_HEIGHT + GLYPH_DESCENT;
 /** Panel padding around the text, in font pixels. */
 const PADDING = 3;
 /** Share of the image the panel may take, so some background always shows around it. */
@@ -50,6 +53,8 @@ interface Band {
 
 interface Label {
   lines: string[];
+  /** Per line, whether a glyph inks the rows below the body: only then are they text rows. */
+  descends: boolean[];
   shown: number;
   scale: number;
   left: number;
@@ -140,7 +145,7 @@ export function renderRows(spec: ImageSpec, options: { reuse?: boolean } = {}): 
   // A row is determined by its band and its kind: 0 outside the panel, 1 paper, 2 + glyph row.
   // First which distinct rows there are, then one buffer for all of them: one allocation per
   // image instead of one per row (a server synthesizing a thousand images a second feels both).
-  const kinds = 2 + label.lines.length * GLYPH_HEIGHT;
+  const kinds = 2 + label.lines.length * LINE_ROWS;
   const index = new Int32Array(Math.max(1, bands.length) * kinds).fill(-1);
   const keys: number[] = [];
   const rowAt = new Uint32Array(height);
@@ -213,26 +218,6 @@ function fillGradient(row: Uint8Array, from: Rgb, to: Rgb, detail?: Detail, stag
   }
 }
 
-/**
- * Up to `limit` characters of `text` as the font can draw them: whitespace runs become one space
- * and other characters outside printable ASCII become `?`. Reads only the start of a long text.
- */
-function toFontText(text: string, limit: number): string {
-  let out = '';
-  let pendingSpace = false;
-  for (const char of text) {
-    if (/\s/.test(char)) {
-      pendingSpace = out.length > 0;
-      continue;
-    }
-    if (pendingSpace) out += ' ';
-    pendingSpace = false;
-    out += String.fromCharCode(fontCode(char.codePointAt(0) ?? 0));
-    if (out.length >= limit) break;
-  }
-  return out.slice(0, limit);
-}
-
 /** Where the panel goes: scaled to fit, centred when it fits, else pinned to the top left. */
 function layoutLabel(
   width: number,
@@ -254,6 +239,7 @@ function layoutLabel(
   );
   return {
     lines,
+    descends: lines.map(lineDescends),
     shown: linesShown(lines.length, stage),
     scale,
     left: Math.max(0, Math.floor((width - panelWidth * scale) / 2)),
@@ -265,22 +251,33 @@ function layoutLabel(
   };
 }
 
-/** 0 outside the panel, 1 for paper only, `2 + line * GLYPH_HEIGHT + glyphRow` for a text row. */
+/** Whether a glyph of the line inks the row below the body. */
+function lineDescends(line: string): boolean {
+  for (let column = 0; column < line.length; column++) if (descends(line.charCodeAt(column))) return true;
+  return false;
+}
+
+/**
+ * 0 outside the panel, 1 for paper only, `2 + line * LINE_ROWS + glyphRow` for a text row. A line's
+ * descent is paper unless it has ink there, so a label without such glyphs has the rows it always had.
+ */
 function rowKind(label: Label, y: number): number {
   if (y < label.top || y >= label.top + label.height) return 0;
   const fontRow = Math.floor((y - label.top) / label.scale) - PADDING;
   if (fontRow < 0) return 1;
   const line = Math.floor(fontRow / ADVANCE_Y);
   const glyphRow = fontRow - line * ADVANCE_Y;
-  return line < label.shown && glyphRow < GLYPH_HEIGHT ? 2 + line * GLYPH_HEIGHT + glyphRow : 1;
+  if (line >= label.shown) return 1;
+  const rows = label.descends[line] ? LINE_ROWS : GLYPH_HEIGHT;
+  return glyphRow < rows ? 2 + line * LINE_ROWS + glyphRow : 1;
 }
 
 /** Paints the panel's paper, and the ink of glyph row `kind - 2` when a text row, clipped. */
 function drawLabelRow(row: Uint8Array, width: number, label: Label, kind: number): void {
   fillSpan(row, width, label.left, label.width, label.panel);
   if (kind < 2) return;
-  const line = Math.floor((kind - 2) / GLYPH_HEIGHT);
-  const glyphRow = kind - 2 - line * GLYPH_HEIGHT;
+  const line = Math.floor((kind - 2) / LINE_ROWS);
+  const glyphRow = kind - 2 - line * LINE_ROWS;
   const text = label.lines[line] ?? '';
   const { scale } = label;
   for (let column = 0; column < text.length; column++) {
