@@ -426,7 +426,7 @@ export const openApiDocument = {
           "size": {
             "type": "string",
             "description": "Shorthand for the output dimensions: a resolution tier (\"512\", \"1K\", \"2K\", \"4K\"),\nwhich acts like `resolution` and combines with `aspect_ratio`, or explicit pixels\n(\"1536x1024\"), which are authoritative, so a `resolution` or `aspect_ratio` that\ndisagrees with them is refused with 400.\n",
-            "pattern": "^(?:512|1K|2K|4K|[1-9][0-9]{0,5}x[1-9][0-9]{0,5})$",
+            "pattern": "^(?:512|1K|2K|4K|[1-9][0-9]*x[1-9][0-9]*)$",
             "x-pattern-message": "must be a tier (512, 1K, 2K, 4K) or pixels as WIDTHxHEIGHT, e.g. 1536x1024",
             "example": "2K"
           },

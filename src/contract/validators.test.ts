@@ -108,6 +108,13 @@ describe('request body validation', () => {
       expect(validateRequestBody(body(url))[0]?.rule, url).toBe('pattern');
   });
 
+  it('takes explicit pixels of any length, as the page does: each model refuses what it cannot make', () => {
+    for (const size of ['1x1', '12345678x1', `${'9'.repeat(40)}x9`])
+      expect(validateRequestBody({ model: 'm', prompt: 'x', size }), size).toEqual([]);
+    for (const size of ['0x5', '0512x512', '512X512', '2k', '512x', 'x512'])
+      expect(validateRequestBody({ model: 'm', prompt: 'x', size })[0]?.rule, size).toBe('pattern');
+  });
+
   it('accepts any provider slug and any option value, as the service does', () => {
     expect(
       validateRequestBody({
