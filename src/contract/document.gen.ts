@@ -81,6 +81,9 @@ export const openApiDocument = {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "408": {
+            "$ref": "#/components/responses/RequestTimeout"
+          },
           "413": {
             "$ref": "#/components/responses/PayloadTooLarge"
           },
@@ -92,6 +95,9 @@ export const openApiDocument = {
           },
           "502": {
             "$ref": "#/components/responses/BadGateway"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
           },
           "524": {
             "$ref": "#/components/responses/EdgeTimeout"
@@ -106,10 +112,11 @@ export const openApiDocument = {
       "get": {
         "operationId": "listImageModels",
         "summary": "List the image models",
-        "description": "Every image model with the union of the parameters its endpoints accept.",
+        "description": "Every image model with the union of the parameters its endpoints accept. Public: the\nservice's own documentation calls it without a key.\n",
         "tags": [
           "Images"
         ],
+        "security": [],
         "responses": {
           "200": {
             "description": "The image models.",
@@ -121,8 +128,20 @@ export const openApiDocument = {
               }
             }
           },
+          "400": {
+            "$ref": "#/components/responses/MalformedRequest"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotRecorded"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
           "500": {
             "$ref": "#/components/responses/InternalServerError"
+          },
+          "502": {
+            "$ref": "#/components/responses/BadGateway"
           }
         }
       }
@@ -131,10 +150,11 @@ export const openApiDocument = {
       "get": {
         "operationId": "listImageModelEndpoints",
         "summary": "List the endpoints that serve one image model",
-        "description": "Each endpoint's exact parameters, pricing lines and passthrough allowlist.",
+        "description": "Each endpoint's exact parameters, pricing lines and passthrough allowlist. Public, like\nthe model list.\n",
         "tags": [
           "Images"
         ],
+        "security": [],
         "parameters": [
           {
             "name": "author",
@@ -168,11 +188,20 @@ export const openApiDocument = {
               }
             }
           },
+          "400": {
+            "$ref": "#/components/responses/MalformedRequest"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
           "500": {
             "$ref": "#/components/responses/InternalServerError"
+          },
+          "502": {
+            "$ref": "#/components/responses/BadGateway"
           }
         }
       }
@@ -239,8 +268,38 @@ export const openApiDocument = {
           }
         }
       },
+      "MalformedRequest": {
+        "description": "The request is not one HTTP lets the server read (e.g. a Host header that is no host).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
       "NotFound": {
         "description": "The model or resource does not exist.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "NotRecorded": {
+        "description": "Only from a mock replaying a recording (`serve --replay`): the request is not in it.\n",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "RequestTimeout": {
+        "description": "The request took too long to arrive or to be served.",
         "content": {
           "application/json": {
             "schema": {
@@ -289,7 +348,26 @@ export const openApiDocument = {
         }
       },
       "BadGateway": {
-        "description": "The provider failed or the generation was cancelled; such requests are not charged.",
+        "description": "The provider failed or the generation was cancelled; such requests are not charged. Also\nwhat a mock forwarding to an upstream (`serve --proxy`) answers when the upstream does not.\n",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
+      },
+      "ServiceUnavailable": {
+        "description": "No provider could serve the request now. May carry a `Retry-After` header in seconds.",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
         "content": {
           "application/json": {
             "schema": {
@@ -348,7 +426,8 @@ export const openApiDocument = {
           "size": {
             "type": "string",
             "description": "Shorthand for the output dimensions: a resolution tier (\"512\", \"1K\", \"2K\", \"4K\"),\nwhich acts like `resolution` and combines with `aspect_ratio`, or explicit pixels\n(\"1536x1024\"), which are authoritative, so a `resolution` or `aspect_ratio` that\ndisagrees with them is refused with 400.\n",
-            "pattern": "^(?:512|1K|2K|4K|[1-9][0-9]{0,5}x[1-9][0-9]{0,5})$",
+            "pattern": "^(?:512|1K|2K|4K|[1-9][0-9]*x[1-9][0-9]*)$",
+            "x-pattern-message": "must be a tier (512, 1K, 2K, 4K) or pixels as WIDTHxHEIGHT, e.g. 1536x1024",
             "example": "2K"
           },
           "n": {
@@ -504,7 +583,10 @@ export const openApiDocument = {
             "properties": {
               "url": {
                 "type": "string",
-                "description": "A `data:image/...;base64,` URL or an http(s) URL."
+                "description": "A `data:image/<subtype>;base64,<base64>` URL or an http(s) URL; the scheme and the\n`data:image/…;base64,` prefix in any letter case.\n",
+                "pattern": "^(?:[Dd][Aa][Tt][Aa]:[Ii][Mm][Aa][Gg][Ee]/[A-Za-z0-9.+-]+;[Bb][Aa][Ss][Ee]64,[A-Za-z0-9+/=\\s]+|[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+)$",
+                "x-pattern-message": "must be a base64 data:image URL or an http(s) URL",
+                "example": "https://example.com/reference.png"
               }
             }
           }
@@ -567,11 +649,8 @@ export const openApiDocument = {
           },
           "options": {
             "type": "object",
-            "description": "Options for one provider, keyed by provider slug. Only the serving provider's entry\nis forwarded, and only the keys its endpoint allows (`allowed_passthrough_parameters`).\n",
-            "additionalProperties": {
-              "type": "object",
-              "additionalProperties": true
-            }
+            "description": "Options for one provider, keyed by provider slug. Only the serving provider's entry\nis forwarded, and only the keys its endpoint allows (`allowed_passthrough_parameters`);\nthe rest is ignored, so any slug and any value is accepted, as the service accepts them.\n",
+            "additionalProperties": true
           }
         }
       },

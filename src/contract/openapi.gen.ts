@@ -32,7 +32,8 @@ export interface paths {
         };
         /**
          * List the image models
-         * @description Every image model with the union of the parameters its endpoints accept.
+         * @description Every image model with the union of the parameters its endpoints accept. Public: the
+         *     service's own documentation calls it without a key.
          */
         get: operations["listImageModels"];
         put?: never;
@@ -52,7 +53,8 @@ export interface paths {
         };
         /**
          * List the endpoints that serve one image model
-         * @description Each endpoint's exact parameters, pricing lines and passthrough allowlist.
+         * @description Each endpoint's exact parameters, pricing lines and passthrough allowlist. Public, like
+         *     the model list.
          */
         get: operations["listImageModelEndpoints"];
         put?: never;
@@ -160,7 +162,11 @@ export interface components {
             /** @enum {string} */
             type: "image_url";
             image_url: {
-                /** @description A `data:image/...;base64,` URL or an http(s) URL. */
+                /**
+                 * @description A `data:image/<subtype>;base64,<base64>` URL or an http(s) URL; the scheme and the
+                 *     `data:image/…;base64,` prefix in any letter case.
+                 * @example https://example.com/reference.png
+                 */
                 url: string;
             };
         };
@@ -178,12 +184,11 @@ export interface components {
             sort?: components["schemas"]["ProviderSort"] | components["schemas"]["ProviderSortConfig"] | null;
             /**
              * @description Options for one provider, keyed by provider slug. Only the serving provider's entry
-             *     is forwarded, and only the keys its endpoint allows (`allowed_passthrough_parameters`).
+             *     is forwarded, and only the keys its endpoint allows (`allowed_passthrough_parameters`);
+             *     the rest is ignored, so any slug and any value is accepted, as the service accepts them.
              */
             options?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         /** @enum {string} */
@@ -510,8 +515,35 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description The request is not one HTTP lets the server read (e.g. a Host header that is no host). */
+        MalformedRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description The model or resource does not exist. */
         NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Only from a mock replaying a recording (`serve --replay`): the request is not in it. */
+        NotRecorded: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request took too long to arrive or to be served. */
+        RequestTimeout: {
             headers: {
                 [name: string]: unknown;
             };
@@ -548,9 +580,23 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The provider failed or the generation was cancelled; such requests are not charged. */
+        /**
+         * @description The provider failed or the generation was cancelled; such requests are not charged. Also
+         *     what a mock forwarding to an upstream (`serve --proxy`) answers when the upstream does not.
+         */
         BadGateway: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No provider could serve the request now. May carry a `Retry-After` header in seconds. */
+        ServiceUnavailable: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -622,10 +668,12 @@ export interface operations {
             402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
             524: components["responses"]["EdgeTimeout"];
             529: components["responses"]["ProviderOverloaded"];
         };
@@ -648,7 +696,11 @@ export interface operations {
                     "application/json": components["schemas"]["ImageModelsListResponse"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
+            404: components["responses"]["NotRecorded"];
+            413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
         };
     };
     listImageModelEndpoints: {
@@ -674,8 +726,11 @@ export interface operations {
                     "application/json": components["schemas"]["ImageModelEndpointsResponse"];
                 };
             };
+            400: components["responses"]["MalformedRequest"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
         };
     };
 }

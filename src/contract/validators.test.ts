@@ -49,16 +49,80 @@ describe('request body validation', () => {
     [{ model: 'm', prompt: 'x', size: 'huge' }, '/size', 'pattern', undefined],
     [{ model: 'm', prompt: 'x', stream: 'yes' }, '/stream', 'type', 'stream must be boolean'],
     [
-      { model: 'm', prompt: 'x', input_references: [{ type: 'file', image_url: { url: 'u' } }] },
+      {
+        model: 'm',
+        prompt: 'x',
+        input_references: [{ type: 'file', image_url: { url: 'https://a/b.png' } }],
+      },
       '/input_references/0/type',
       'enum',
       undefined,
+    ],
+    [
+      {
+        model: 'm',
+        prompt: 'x',
+        input_references: [{ type: 'image_url', image_url: { url: 'ftp://a/b.png' } }],
+      },
+      '/input_references/0/image_url/url',
+      'pattern',
+      'input_references[0].image_url.url must be a base64 data:image URL or an http(s) URL',
+    ],
+    [
+      { model: 'm', prompt: 'x', size: '2k' },
+      '/size',
+      'pattern',
+      'size must be a tier (512, 1K, 2K, 4K) or pixels as WIDTHxHEIGHT, e.g. 1536x1024',
     ],
   ])('%j → %s %s', (body, pointer, rule, message) => {
     const violations = validateRequestBody(body);
     expect(violations).toHaveLength(1);
     expect(violations[0]).toMatchObject({ pointer, rule });
     if (message) expect(violations[0]?.message).toBe(message);
+  });
+
+  it('takes reference URLs as the resolver does: data:image base64 or http(s), any letter case', () => {
+    const body = (url: string) => ({
+      model: 'm',
+      prompt: 'x',
+      input_references: [{ type: 'image_url', image_url: { url } }],
+    });
+    for (const url of [
+      'data:image/png;base64,iVBORw0KGgo=',
+      'DATA:IMAGE/SVG+XML;BASE64,PHN2Zz4=',
+      'data:image/webp;base64,AAAA\nBBBB',
+      'https://example.com/a.png?x=1',
+      'HTTP://EXAMPLE.COM/A.PNG',
+    ])
+      expect(validateRequestBody(body(url)), url).toEqual([]);
+    for (const url of [
+      'data:image/png,iVBORw0KGgo=',
+      'data:text/plain;base64,AAAA',
+      'data:image/png;base64,',
+      'data:image/png;base64,AA*A',
+      'https://',
+      'https://a b',
+      'file:///etc/passwd',
+      ' https://a',
+    ])
+      expect(validateRequestBody(body(url))[0]?.rule, url).toBe('pattern');
+  });
+
+  it('takes explicit pixels of any length, as the page does: each model refuses what it cannot make', () => {
+    for (const size of ['1x1', '12345678x1', `${'9'.repeat(40)}x9`])
+      expect(validateRequestBody({ model: 'm', prompt: 'x', size }), size).toEqual([]);
+    for (const size of ['0x5', '0512x512', '512X512', '2k', '512x', 'x512'])
+      expect(validateRequestBody({ model: 'm', prompt: 'x', size })[0]?.rule, size).toBe('pattern');
+  });
+
+  it('accepts any provider slug and any option value, as the service does', () => {
+    expect(
+      validateRequestBody({
+        model: 'm',
+        prompt: 'x',
+        provider: { options: { foo: null, openai: 3, 'new-provider': { any: [1] } }, only: ['no-such-slug'] },
+      }),
+    ).toEqual([]);
   });
 
   it('lists every violation, not only the first', () => {

@@ -44,6 +44,8 @@ function createAjv() {
     keyword: 'example',
     schemaType: ['string', 'number', 'boolean', 'object', 'array', 'null'],
   });
+  // Words for a pattern, which violations use instead of the pattern (src/contract/violations.ts).
+  ajv.addKeyword({ keyword: 'x-pattern-message', schemaType: 'string' });
   for (const format of ['double', 'float', 'int32', 'int64'])
     ajv.addFormat(format, { type: 'number', validate: () => true });
   ajv.addSchema(contractSchema());

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { openApiDocument } from './document.gen.ts';
 
 /** One way a value breaks the contract; data, never an exception. */
 export interface Violation {
@@ -30,6 +31,23 @@ function valueAt(root: unknown, pointer: string): unknown {
   }
   return value;
 }
+
+/**
+ * The document's words for its patterns (`x-pattern-message` beside a `pattern`): a regular
+ * expression spelled out letter by letter tells a person less than one sentence does.
+ */
+const PATTERN_MESSAGES: ReadonlyMap<string, string> = (() => {
+  const found = new Map<string, string>();
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.pattern === 'string' && typeof record['x-pattern-message'] === 'string')
+      found.set(record.pattern, record['x-pattern-message']);
+    for (const value of Object.values(record)) walk(value);
+  };
+  walk(openApiDocument);
+  return found;
+})();
 
 const describe = (value: unknown) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
 
@@ -70,7 +88,7 @@ export function toViolations(errors: readonly ErrorObject[] | null | undefined, 
         break;
       case 'pattern':
         expected = params.pattern;
-        text = `must match ${String(params.pattern)}`;
+        text = PATTERN_MESSAGES.get(String(params.pattern)) ?? `must match ${String(params.pattern)}`;
         break;
       case 'additionalProperties':
         pointer = `${pointer}/${String(params.additionalProperty)}`;

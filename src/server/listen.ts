@@ -1,8 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnswerHandler } from '../core/answer.ts';
-import { createAnswerListener, createNodeListener, type FetchHandler } from './node-adapter.ts';
+import { createAnswerListener, type FetchHandler, viaWebHandler } from './node-adapter.ts';
+import { answerOffParser } from './off-parser.ts';
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
@@ -51,20 +51,22 @@ const PREFIX = '[openrouter-images-mock]';
  * @see createNodeListener to mount the handler on a server you create yourself.
  */
 export function listen(handler: FetchHandler, options: ListenOptions = {}): Promise<RunningServer> {
-  const listenerOptions = { maxBodyBytes: options.maxBodyBytes, onError: options.onError };
-  return serveWith(createNodeListener(handler, listenerOptions), options);
+  return listenAnswers(viaWebHandler(handler), options);
 }
 
-/** {@link listen} for a handler of plain requests and answers: how the standalone server runs. */
-export function listenAnswers(handler: AnswerHandler, options: ListenOptions = {}): Promise<RunningServer> {
-  const listenerOptions = { maxBodyBytes: options.maxBodyBytes, onError: options.onError };
-  return serveWith(createAnswerListener(handler, listenerOptions), options);
-}
-
-async function serveWith(
-  listener: (req: IncomingMessage, res: ServerResponse) => void,
-  options: ListenOptions,
+/**
+ * {@link listen} for a handler of plain requests and answers: how the standalone server runs.
+ * Every method reaches the handler, CONNECT and methods node:http's parser does not know included
+ * (those without their body, on a connection closed after the answer).
+ */
+export async function listenAnswers(
+  handler: AnswerHandler,
+  options: ListenOptions = {},
 ): Promise<RunningServer> {
+  const listener = createAnswerListener(handler, {
+    maxBodyBytes: options.maxBodyBytes,
+    onError: options.onError,
+  });
   const port = options.port ?? 4010;
   const host = options.host ?? '127.0.0.1';
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
@@ -79,6 +81,8 @@ async function serveWith(
     if (closing !== undefined) releaseAfter(res);
     listener(req, res);
   });
+  const inFlight = (socket: unknown) => [...active].find((res) => res.socket === socket);
+  answerOffParser(server, handler, inFlight, options.onError ?? ((error) => console.error(PREFIX, error)));
 
   function releaseAfter(res: ServerResponse): void {
     // Tell the client not to reuse the connection, when the head is not out yet.

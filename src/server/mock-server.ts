@@ -11,7 +11,7 @@ import { withCors } from './cors.ts';
 import { recorderFor } from './har-writer.ts';
 import { withInspection } from './inspection.ts';
 import { type ListenOptions, listenAnswers, type RunningServer } from './listen.ts';
-import { type FetchHandler, viaWebHandler } from './node-adapter.ts';
+import { type FetchHandler, isWebMethod, viaWebHandler } from './node-adapter.ts';
 import { createProxyHandler } from './proxy.ts';
 import { type ExchangeListener, withRecording } from './recording.ts';
 import { createReplayHandler } from './replay.ts';
@@ -121,7 +121,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       }
       options.onExchange?.(exchange, violations);
     };
-    api = viaWebHandler(withRecording(source, check));
+    const web = viaWebHandler(withRecording(source, check));
+    // CONNECT, TRACE and TRACK cannot be forwarded, replayed or recorded as Web requests: the mock
+    // answers them (405 with Allow on a route, 404 elsewhere), as the service's gateway does.
+    const own = api;
+    api = (request) => (isWebMethod(request.method) ? web(request) : own(request));
   }
   if (options.cors !== false) api = withCors(api);
   const handler = withInspection(api, mock, version);

@@ -38,6 +38,14 @@ const errorBodies = {
   500: errorBody(500, 'Internal Server Error'),
 } as const;
 
+/** Methods the fetch standard forbids in a `Request` (compared in upper case). */
+const WEB_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/** Whether a Web `Request` can carry this method: every token but CONNECT, TRACE and TRACK. */
+export function isWebMethod(method: string): boolean {
+  return !WEB_FORBIDDEN_METHODS.has(method.toUpperCase());
+}
+
 function errorBody(code: number, message: string): Buffer {
   return Buffer.from(JSON.stringify({ error: { code, message } }));
 }
@@ -79,9 +87,19 @@ export function createNodeListener(
   return createAnswerListener(viaWebHandler(handler), options);
 }
 
-/** A Web-standard handler as an {@link AnswerHandler}: the `Request` is built only here. */
+/**
+ * A Web-standard handler as an {@link AnswerHandler}: the `Request` is built only here. A method no
+ * `Request` can carry (CONNECT, TRACE, TRACK) never reaches the handler: it is answered 501, the
+ * status for a method the server does not support on any resource (RFC 9110, 15.6.2).
+ */
 export function viaWebHandler(handler: FetchHandler): AnswerHandler {
   return async (request) => {
+    if (!isWebMethod(request.method)) {
+      const body = JSON.stringify({
+        error: { code: 501, message: `Method ${request.method} is not supported` },
+      });
+      return { status: 501, headers: [['content-type', 'application/json']], body };
+    }
     const response = await handler(request.toRequest());
     if (!isResponse(response)) {
       throw new TypeError(`${PREFIX} the handler resolved ${String(response)} instead of a Response`);
@@ -125,9 +143,9 @@ async function serve(
     discardBody(req);
     return;
   }
-  const target = requestTarget(req, method);
+  const target = targetUrl(req.url ?? '/', req.headers.host, req.socket);
   if (target === undefined) {
-    // Malformed target or Host header, or a method no Web `Request` can carry (CONNECT, TRACE).
+    // Malformed target or Host header.
     sendError(res, 400);
     discardBody(req);
     return;
@@ -287,17 +305,14 @@ function hasBody(req: IncomingMessage, contentLength: string | undefined): boole
 /** Host header syntax: no characters that could change the path of the URL built from it. */
 const HOST_PATTERN = /^[\w.~%!$&'()*+,;=:[\]-]+$/;
 
-/** Methods a Web `Request` refuses; the server answers them 400 as it always has. */
-const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
-
-/** The request's absolute URL, normalized (as `Request.url` is), or undefined when it is unusable. */
-function requestTarget(req: IncomingMessage, method: string): URL | undefined {
-  if (FORBIDDEN_METHODS.has(method.toUpperCase())) return undefined;
-  const socket = req.socket as Socket & { encrypted?: boolean };
-  const target = req.url ?? '/';
+/**
+ * A request's absolute URL, normalized (as `Request.url` is), or undefined when it is unusable:
+ * from its target (origin or absolute form), its Host header and the socket it came on.
+ */
+export function targetUrl(target: string, host: string | undefined, on: Socket): URL | undefined {
+  const socket = on as Socket & { encrypted?: boolean };
   let url: string;
   if (target.charCodeAt(0) === 47 /* '/' */) {
-    let host = req.headers.host;
     if (host === undefined) host = socketAuthority(socket);
     else if (!HOST_PATTERN.test(host)) return undefined;
     url = `${socket.encrypted ? 'https' : 'http'}://${host}${target}`;

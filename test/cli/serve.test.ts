@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateStreamEvent } from '../../src/contract/validators.ts';
 import { decodePngBase64, KEY } from '../helpers.ts';
+import { rawRequest } from '../raw-http.ts';
 import { readSse } from '../sse.ts';
 import { runCli, type ServingCli, startServe } from './spawn-cli.ts';
 
@@ -79,6 +80,87 @@ describe('openrouter-images-mock serve', () => {
     expect(events[5]?.usage).toMatchObject({ completion_tokens: 2 * 1056 });
   });
 
+  describe('every method a route lacks gets 405 with Allow, as the service answers', () => {
+    const routes = [
+      ['/images', 'POST'],
+      ['/images/models', 'GET, HEAD'],
+      ['/images/models/openai/gpt-image-1/endpoints', 'GET, HEAD'],
+      ['/images/models/no-such/model/endpoints', 'GET, HEAD'],
+    ] as const;
+    const methods = ['TRACE', 'TRACK', 'CONNECT', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND', 'FOO'];
+
+    it.each(routes)('%s (Allow: %s)', async (route, allow) => {
+      const lacking = [...methods, ...(allow === 'POST' ? ['GET', 'HEAD'] : ['POST'])];
+      for (const method of lacking) {
+        const answer = await rawRequest(`${serving.baseUrl}${route}`, method);
+        expect(answer.status, method).toBe(405);
+        expect(answer.headers.allow, method).toBe(allow);
+        if (method === 'HEAD') continue;
+        expect(answer.headers['content-type'], method).toBe('application/json');
+        expect(JSON.parse(answer.body), method).toEqual({
+          error: { code: 405, message: `Method ${method} is not allowed on ${route}` },
+        });
+      }
+    });
+
+    it('the inspection routes too', async () => {
+      const root = serving.baseUrl.replace('/api/v1', '');
+      for (const [route, allow] of [
+        ['/__mock/health', 'GET, HEAD'],
+        ['/__mock/requests', 'GET, HEAD, DELETE'],
+      ]) {
+        for (const method of ['TRACE', 'TRACK', 'CONNECT', 'PUT', 'POST']) {
+          const answer = await rawRequest(`${root}${route}`, method);
+          expect(answer.status, `${method} ${route}`).toBe(405);
+          expect(answer.headers.allow).toBe(allow);
+          expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 405 } });
+        }
+      }
+    });
+
+    it('HEAD on the GET routes answers as GET does, without the body', async () => {
+      for (const route of routes.slice(1, 3).map(([path]) => path)) {
+        const answer = await rawRequest(`${serving.baseUrl}${route}`, 'HEAD');
+        expect(answer.status, route).toBe(200);
+        expect(answer.headers['content-type']).toBe('application/json');
+        expect(answer.body).toBe('');
+      }
+    });
+
+    it('unknown paths stay 404, whatever the method', async () => {
+      const root = serving.baseUrl.replace('/api/v1', '');
+      for (const url of [
+        `${serving.baseUrl}/chat/completions`,
+        `${root}/nothing`,
+        `${serving.baseUrl}/images/x`,
+      ]) {
+        for (const method of ['GET', 'TRACE', 'TRACK', 'CONNECT', 'PUT']) {
+          const answer = await rawRequest(url, method);
+          expect(answer.status, `${method} ${url}`).toBe(404);
+          expect(answer.headers.allow).toBeUndefined();
+          expect(JSON.parse(answer.body)).toEqual({ error: { code: 404, message: 'Not Found' } });
+        }
+      }
+    });
+
+    it('a POST /images without a usable key gets 401 whatever its body', async () => {
+      const bodies = ['{not json', '', '[]', '{"model":1}', '{"model":"openai/gpt-image-1","prompt":"ok"}'];
+      for (const authorization of [undefined, 'Basic abc', 'Bearer']) {
+        for (const body of bodies) {
+          const answer = await rawRequest(`${serving.baseUrl}/images`, 'POST', {
+            headers: {
+              'content-type': 'application/json',
+              ...(authorization === undefined ? {} : { authorization }),
+            },
+            body,
+          });
+          expect(answer.status, `${authorization} ${body}`).toBe(401);
+          expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 401 } });
+        }
+      }
+    });
+  });
+
   it('answers unknown paths with 404 in the error shape', async () => {
     const response = await fetch(`${serving.baseUrl.replace('/api/v1', '')}/nothing/here`);
     expect(response.status).toBe(404);
@@ -110,6 +192,33 @@ describe('CLI behaviour', () => {
         });
       expect((await post('k-2')).status).toBe(200);
       expect((await post('k-3')).status).toBe(401);
+    } finally {
+      await serving.stop();
+    }
+  });
+
+  it('with --no-cors, OPTIONS (a preflight too) is a method the routes lack', async () => {
+    const serving = await startServe(['--no-cors', '--quiet']);
+    try {
+      const answer = await rawRequest(`${serving.baseUrl}/images`, 'OPTIONS', {
+        headers: { origin: 'http://app.test', 'access-control-request-method': 'POST' },
+      });
+      expect(answer.status).toBe(405);
+      expect(answer.headers.allow).toBe('POST');
+      expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await serving.stop();
+    }
+  });
+
+  it('--replay and --proxy modes answer methods no Web Request carries from the mock', async () => {
+    const serving = await startServe(['--proxy', 'http://127.0.0.1:9/api/v1', '--quiet']);
+    try {
+      for (const method of ['TRACE', 'TRACK', 'CONNECT']) {
+        const answer = await rawRequest(`${serving.baseUrl}/images/models`, method);
+        expect(answer.status, method).toBe(405);
+        expect(answer.headers.allow).toBe('GET, HEAD');
+      }
     } finally {
       await serving.stop();
     }

@@ -10,8 +10,15 @@ type Schema = Record<string, unknown>;
 const ours = openApiDocument as unknown as { paths: Schema; components: { schemas: Record<string, Schema> } };
 const ourSchemas = ours.components.schemas;
 
-const referencePath = new URL('../../../shared/reference/openrouter-openapi-images.json', import.meta.url);
-const pagePath = new URL('../../../shared/seed/images-endpoint.txt', import.meta.url);
+/** A file under shared/, which sits beside the checkout (a git worktree is one level deeper). */
+function sharedFile(path: string): URL {
+  const candidates = ['../../../', '../../../../'].map(
+    (up) => new URL(`${up}shared/${path}`, import.meta.url),
+  );
+  return candidates.find((url) => existsSync(url)) ?? (candidates[0] as URL);
+}
+const referencePath = sharedFile('reference/openrouter-openapi-images.json');
+const pagePath = sharedFile('seed/images-endpoint.txt');
 
 function resolve(schema: Schema, schemas: Record<string, Schema>): Schema {
   let current = schema;
@@ -40,6 +47,8 @@ function agree(
   problems: string[],
 ) {
   if (LOOSENED.some((suffix) => where.endsWith(suffix))) return;
+  // A schema of ours without a keyword that constrains (`true`, `{}`) accepts whatever theirs does.
+  if (mine === (true as unknown) || Object.keys(mine).every((k) => k === 'description')) return;
   const a = resolve(theirs, refSchemas);
   const b = resolve(mine, ourSchemas);
   const branches = (a.oneOf ?? a.anyOf) as Schema[] | undefined;
@@ -80,8 +89,15 @@ function agree(
       problems.push(`${where}: required ${mineRequired} ≠ ${a.required}`);
   }
   for (const [name, property] of Object.entries((a.properties as Record<string, Schema>) ?? {})) {
-    // A map with named keys in theirs (provider slug → options) may be an open map in ours.
-    const open = typeof b.additionalProperties === 'object' ? (b.additionalProperties as Schema) : undefined;
+    // A map with named keys in theirs (provider slug → options) may be an open map in ours:
+    // an object of ours with no named properties, whose additionalProperties (any value if
+    // `true`) stands for every key of theirs.
+    const open =
+      typeof b.additionalProperties === 'object'
+        ? (b.additionalProperties as Schema)
+        : b.additionalProperties === true && !b.properties
+          ? {}
+          : undefined;
     const mineProperty = (b.properties as Record<string, Schema> | undefined)?.[name] ?? open;
     if (!mineProperty) problems.push(`${where}.${name}: missing`);
     else agree(property, mineProperty, `${where}.${name}`, refSchemas, problems);
@@ -113,6 +129,7 @@ describe.skipIf(!existsSync(referencePath))('agreement with the published OpenAP
     existsSync(referencePath) ? JSON.parse(readFileSync(referencePath, 'utf8')) : { components: {} }
   ) as typeof ours & {
     components: { securitySchemes: Schema };
+    security?: unknown[];
   };
   const refSchemas = reference.components.schemas;
 
@@ -182,6 +199,53 @@ describe.skipIf(!existsSync(referencePath))('agreement with the published OpenAP
     }
   });
 
+  // Statuses we list beyond theirs, each for what answers it: the service's other documented
+  // errors that the mock's scenarios answer, and what any HTTP server in front of the routes
+  // answers (a request it cannot read, a body over its limit) or the mock's own modes do.
+  const EXTRA_STATUSES: Record<string, { statuses: string[]; why: string }> = {
+    'post /images': {
+      statuses: ['408', '503'],
+      why: 'the scenarios request-timeout and no-provider; OpenRouter documents both among its errors',
+    },
+    'get /images/models': {
+      statuses: ['400', '404', '413', '502'],
+      why: '400 unreadable request and 413 body over the limit (HTTP layer); 404 from serve --replay; 502 from serve --proxy',
+    },
+    'get /images/models/{author}/{slug}/endpoints': {
+      statuses: ['400', '413', '502'],
+      why: '400 and 413 from the HTTP layer; 502 from serve --proxy',
+    },
+  };
+
+  it('lists no status beyond theirs but the documented extras', () => {
+    for (const [path, item] of Object.entries(ours.paths)) {
+      for (const [method, op] of Object.entries(item as Record<string, { responses: Schema }>)) {
+        const theirs = Object.keys(
+          ((reference.paths[path] as Record<string, { responses: Schema }>)[method]?.responses ??
+            {}) as Schema,
+        );
+        const extra = Object.keys(op.responses).filter((status) => !theirs.includes(status));
+        expect(extra, `${method} ${path}`).toEqual(EXTRA_STATUSES[`${method} ${path}`]?.statuses ?? []);
+      }
+    }
+  });
+
+  it('keys POST /images and leaves the catalog reads public, as the service’s own docs call them', () => {
+    // Theirs requires a key everywhere (one top-level `security`); the service's documentation
+    // lists models and endpoints without one, and so does the mock.
+    const security = (path: string, method: string) =>
+      (
+        (ours.paths[path] as Record<string, { security?: unknown }>)[method] as {
+          security?: unknown;
+        }
+      ).security;
+    expect(openApiDocument.security).toEqual([{ bearer: [] }]);
+    expect(security('/images', 'post')).toBeUndefined();
+    expect(security('/images/models', 'get')).toEqual([]);
+    expect(security('/images/models/{author}/{slug}/endpoints', 'get')).toEqual([]);
+    expect(reference.security?.length).toBeGreaterThan(0);
+  });
+
   it('uses bearer authentication', () => {
     expect(Object.values(reference.components.securitySchemes)).toContainEqual(
       expect.objectContaining({ type: 'http', scheme: 'bearer' }),
@@ -246,6 +310,28 @@ describe.skipIf(!existsSync(pagePath))('agreement with the endpoint’s referenc
         expect.arrayContaining(values),
       );
     }
+  });
+
+  // Where our request schema is stricter than the published document, the page states the rule.
+  it.each([
+    ['n', 'Number of images to generate (1-10)', { minimum: 1, maximum: 10 }],
+    ['output_compression', 'Compression level (0-100)', { minimum: 0, maximum: 100 }],
+    ['size', 'pass a tier ("2K", "4K") or explicit pixels ("2048x2048")', { pattern: expect.any(String) }],
+  ])('keeps the %s rule the page states: %s', (field, sentence, rule) => {
+    expect(page).toContain(sentence);
+    expect(request[field]).toMatchObject(rule);
+  });
+
+  it('keeps the reference URL rule the page states, as a pattern', () => {
+    expect(page).toContain('as base64 data URLs or HTTP(S) URLs');
+    const url = openApiDocument.components.schemas.ContentPartImage.properties.image_url.properties.url;
+    const pattern = new RegExp(url.pattern, 'u');
+    expect(['data:image/png;base64,AAAA', 'https://example.com/a.png'].every((u) => pattern.test(u))).toBe(
+      true,
+    );
+    expect(['data:text/plain;base64,AAAA', 'ftp://example.com/a.png'].some((u) => pattern.test(u))).toBe(
+      false,
+    );
   });
 
   it('has every body field the page documents', () => {

@@ -243,4 +243,29 @@ describe('routes', () => {
     const del = await fetch(`${BASE}/images/models`, { method: 'DELETE' });
     await refused(del, 405);
   });
+
+  it.each([
+    ['/images', 'POST'],
+    ['/images/models', 'GET, HEAD'],
+    ['/images/models/openai/gpt-image-1/endpoints', 'GET, HEAD'],
+  ])('through MSW, %s answers every method it lacks with 405 and Allow: %s', async (route, allow) => {
+    // fetch cannot send CONNECT, TRACE or TRACK: those are tested over HTTP (test/cli/serve.test.ts).
+    const lacking = [
+      'PUT',
+      'PATCH',
+      'DELETE',
+      'OPTIONS',
+      'PROPFIND',
+      ...(allow === 'POST' ? ['GET'] : ['POST']),
+    ];
+    for (const method of lacking) {
+      const response = await fetch(`${BASE}${route}`, {
+        method,
+        headers: { authorization: `Bearer ${KEY}` },
+      });
+      const body = await refused(response, 405);
+      expect(response.headers.get('allow'), method).toBe(allow);
+      expect(body.error.message).toBe(`Method ${method} is not allowed on ${route}`);
+    }
+  });
 });

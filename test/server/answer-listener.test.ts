@@ -106,26 +106,33 @@ describe('the plain request the handler receives', () => {
     expect(got.again).toBe(`${url}/big`);
   });
 
-  it('answers 400 without calling the handler to a Host that would change the path, and to TRACE', async () => {
+  it('answers 400 without calling the handler to a Host that would change the path', async () => {
     const handler = vi.fn<AnswerHandler>(async () => ({ status: 200, headers: [], body: 'ok' }));
     const { port } = await start(handler);
 
-    const badHost = await rawExchange(
+    const raw = await rawExchange(
       port,
       '127.0.0.1',
       'GET /api/v1/images HTTP/1.1\r\nHost: evil.example/admin?\r\nConnection: close\r\n\r\n',
     );
-    const trace = await rawExchange(
+
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toContain('{"error":{"code":400,"message":"Bad Request"}}');
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('hands TRACE to the handler like any method: the plain path builds no Web Request', async () => {
+    const seen = deferred<Seen>();
+    const { port } = await start(recordInto(seen));
+
+    const raw = await rawExchange(
       port,
       '127.0.0.1',
       'TRACE /api/v1/images HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
     );
 
-    for (const raw of [badHost, trace]) {
-      expect(raw).toMatch(/^HTTP\/1\.1 400 /);
-      expect(raw).toContain('{"error":{"code":400,"message":"Bad Request"}}');
-    }
-    expect(handler).not.toHaveBeenCalled();
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    expect(await seen.promise).toMatchObject({ method: 'TRACE', pathname: '/api/v1/images', text: '' });
   });
 });
 

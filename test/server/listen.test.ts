@@ -1,8 +1,10 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listen, type RunningServer } from '../../src/server/listen.ts';
-import { deferred, nodeRequest, sleep, within } from './helpers.ts';
+import type { AnswerHandler, MockRequest } from '../../src/core/answer.ts';
+import { listen, listenAnswers, type RunningServer } from '../../src/server/listen.ts';
+import { rawRequest } from '../raw-http.ts';
+import { deferred, nodeRequest, rawExchange, sleep, within } from './helpers.ts';
 
 const servers: RunningServer[] = [];
 
@@ -89,6 +91,101 @@ describe('listen', () => {
     expect(server.url).toBe(`http://[::1]:${server.port}`);
     const response = await fetch(`${server.url}/api/v1/images/models`);
     expect(await response.text()).toBe(`http://[::1]:${server.port}/api/v1/images/models`);
+  });
+});
+
+describe('methods node:http does not hand to a request listener', () => {
+  async function startAnswers(handler: AnswerHandler): Promise<RunningServer> {
+    const server = await listenAnswers(handler, { port: 0 });
+    servers.push(server);
+    return server;
+  }
+  const echo: AnswerHandler = async (request: MockRequest) => ({
+    status: 405,
+    headers: [
+      ['allow', 'POST'],
+      [
+        'x-seen',
+        `${request.method} ${request.pathname} ${request.header('x-one')} body=${await request.text()}`,
+      ],
+    ],
+    body: 'no',
+  });
+
+  it.each(['CONNECT', 'TRACK', 'FOO'])(
+    'hands %s to the handler without its body, then closes',
+    async (method) => {
+      const server = await startAnswers(echo);
+
+      const answer = await rawRequest(`${server.url}/api/v1/images`, method, {
+        headers: { 'x-one': '1' },
+        body: 'ignored',
+      });
+
+      expect(answer).toEqual({
+        status: 405,
+        headers: {
+          allow: 'POST',
+          'x-seen': `${method} /api/v1/images 1 body=`,
+          'content-length': '2',
+          connection: 'close',
+        },
+        body: 'no',
+      });
+    },
+  );
+
+  it('answers such a method after the answer in flight on the same connection', async () => {
+    const server = await startAnswers(async (request) => {
+      if (request.method === 'GET') await sleep(50);
+      return { status: request.method === 'GET' ? 200 : 405, headers: [], body: request.method };
+    });
+
+    const raw = await rawExchange(
+      server.port,
+      '127.0.0.1',
+      'GET / HTTP/1.1\r\nHost: a\r\n\r\nTRACK / HTTP/1.1\r\nHost: a\r\n\r\n',
+    );
+
+    expect(raw).toMatch(
+      /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nGETHTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*TRACK$/,
+    );
+  });
+
+  it('answers 501 for CONNECT and TRACK when the handler is a Web handler', async () => {
+    const server = await start(async () => new Response('ok'), { port: 0 });
+    for (const method of ['CONNECT', 'TRACK', 'TRACE']) {
+      const answer = await rawRequest(`${server.url}/api/v1/images`, method);
+      expect(answer.status, method).toBe(501);
+      expect(JSON.parse(answer.body)).toEqual({
+        error: { code: 501, message: `Method ${method} is not supported` },
+      });
+    }
+  });
+
+  it('still answers what node:http answers to requests it cannot parse', async () => {
+    const server = await startAnswers(echo);
+
+    expect(await rawExchange(server.port, '127.0.0.1', 'GET / HTTP/1.1\r\nno colon\r\n\r\n')).toBe(
+      'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n',
+    );
+    expect(
+      await rawExchange(server.port, '127.0.0.1', `GET / HTTP/1.1\r\nx: ${'a'.repeat(20_000)}\r\n\r\n`),
+    ).toBe('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
+  });
+
+  it('answers 400 to CONNECT host:port: this server is no proxy', async () => {
+    const server = await startAnswers(echo);
+
+    const answer = await rawRequest(`${server.url}/`, 'CONNECT', {});
+    const raw = await rawExchange(
+      server.port,
+      '127.0.0.1',
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+    );
+
+    expect(answer.status).toBe(405);
+    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
   });
 });
 

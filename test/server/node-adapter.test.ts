@@ -101,6 +101,21 @@ describe('the request the handler receives', () => {
     expect(raw).toContain('{"error":{"code":400,"message":"Bad Request"}}');
     expect(handler).not.toHaveBeenCalled();
   });
+
+  it('answers TRACE, which no Web Request can carry, with 501 without calling the handler', async () => {
+    const handler = vi.fn(async () => new Response('ok'));
+    const { port } = await start(handler);
+
+    const raw = await rawExchange(
+      port,
+      '127.0.0.1',
+      'TRACE /api/v1/images HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    );
+
+    expect(raw).toMatch(/^HTTP\/1\.1 501 /);
+    expect(raw).toContain('{"error":{"code":501,"message":"Method TRACE is not supported"}}');
+    expect(handler).not.toHaveBeenCalled();
+  });
 });
 
 describe('the response the client receives', () => {
