@@ -205,21 +205,6 @@ export function planGeneration(
         : `input_references: ${model.id} takes at most ${maxReferences}; the ${references.length - maxReferences} beyond were ignored`,
     );
   }
-  references.forEach((reference, i) => {
-    const url = reference.image_url.url;
-    if (
-      !/^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+$/i.test(url) &&
-      !/^https?:\/\/[^\s]+$/i.test(url)
-    ) {
-      violations.push(
-        violation(
-          `/input_references/${i}/image_url/url`,
-          'image-url',
-          `input_references[${i}].image_url.url must be a base64 data:image URL or an http(s) URL`,
-        ),
-      );
-    }
-  });
 
   const offeredFormats =
     params.output_format?.type === 'enum' ? params.output_format.values : [model.mock.default_output_format];

@@ -47,22 +47,18 @@ const SEED =
  * entry, on several fields at once, or on the mock's own allocation limits.
  */
 const PER_MODEL_RULES: Readonly<Record<string, string>> = {
-  'model-maximum': 'n or input_references above what the chosen model takes (catalog)',
-  'model-enum': 'an output_format the chosen model does not offer (catalog)',
+  'model-maximum': 'n above what a single-image model takes (page: providers reject n > 1)',
   'requires-alpha-format': 'background transparent with a format without alpha (page: cross-field rule)',
   'size-conflict': 'size disagreeing with resolution or aspect_ratio (page: cross-field rule)',
-  max_pixels: 'an explicit size above the model’s pixel limit (catalog)',
-  min_pixels: 'an explicit size below the model’s pixel minimum (catalog)',
-  max_side: 'an explicit size with a side above the model’s longest (catalog)',
-  enum: 'an explicit size missing from the model’s fixed size table (catalog; only at /size)',
+  min_pixels: 'an explicit size below the model’s stated minimum (catalog provenance: Seedream 4.5)',
   'max-pixels-per-image': 'the mock’s own cap on one image’s pixels',
   'max-pixels-per-response': 'the mock’s own cap on one answer’s pixels',
+  'model-id': 'a model id the catalog does not list (the schema takes any string)',
 };
-// Not among them: `image-url` (src/models/plan.ts), whose rule the document states as the
-// pattern of `image_url.url`; that violation on a body the schema accepts is a disagreement.
-// Two more refusals of a schema-valid body, told apart by `error.metadata.param`:
-// 400 `model`: a model id the catalog does not have (the schema takes any string);
-// 404 `provider`: provider preferences that no endpoint of the model matches.
+// Every other per-model rule is lenient (docs/decisions/0006): a 400 for it is a disagreement.
+// Not among them either: the reference URL rule, which the document states as the
+// pattern of `image_url.url`. A 404 is accepted only for provider preferences (rule
+// `provider-match`) that no endpoint of the model matches.
 
 const requestSchema = documentData.components.schemas.ImageGenerationRequest ?? {};
 const operations = operationsOf();
@@ -458,9 +454,8 @@ function checkOperation(c: OperationCase, received: Received): void {
   // The scenario asked for answers instead of images (after the body passed every rule).
   if (c.prefer !== undefined && received.status === c.prefer) return;
   if (received.status === 400) {
-    if (error?.metadata?.param === 'model' && !modelIds.includes(request.model)) return;
     const unexplained = violations.filter(
-      (v) => !(v.rule in PER_MODEL_RULES) || (v.rule === 'enum' && v.pointer !== '/size'),
+      (v) => !(v.rule in PER_MODEL_RULES) || (v.rule === 'model-id' && modelIds.includes(request.model)),
     );
     if (violations.length === 0 || unexplained.length > 0)
       fail(
@@ -470,7 +465,7 @@ function checkOperation(c: OperationCase, received: Received): void {
     return;
   }
   if (received.status === 404) {
-    if (error?.metadata?.param !== 'provider' || request.provider === undefined)
+    if (!violations.some((v) => v.rule === 'provider-match') || request.provider === undefined)
       fail('404 for a body the document accepts, not for its provider preferences', received);
     return;
   }
