@@ -15,13 +15,14 @@
  * builds first); the baseline is bench/server/bare.ts. Each runs in its own process: the load
  * generator in this process takes one core, the server under test the other. All on 127.0.0.1.
  */
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { gitDescription, table } from './report.ts';
 import type { FromBare, ToBare } from './server/bare.ts';
 
 const { values: flags } = parseArgs({
@@ -300,29 +301,6 @@ function verdict(target: Target | undefined, rps: number, ratio: number): string
     return `${ratio >= target.min ? 'met' : 'MISSED'} (>= ${target.min * 100}% of bare)`;
   }
   return `${rps >= target.min ? 'met' : 'MISSED'} (>= ${number(target.min)} req/s)`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) =>
-        i === 0 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0),
-      )
-      .join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-function gitDescription(): string {
-  try {
-    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
-      encoding: 'utf8',
-    }).trim();
-    return dirty ? `${sha} + uncommitted changes` : sha;
-  } catch {
-    return 'unknown';
-  }
 }
 
 async function main(): Promise<void> {
