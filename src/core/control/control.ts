@@ -72,24 +72,28 @@ function orThrow<T>(result: Checked<T>): T {
   return result.value;
 }
 
-function ruleView<T>(rule: Rule<T>): Omit<Rule<T>, 'value'> {
-  const { value: _value, ...view } = rule;
+/** What every rule lists after its id and what it does. */
+function ruleView<T>(rule: Rule<T>): Omit<Rule<T>, 'value' | 'id'> {
+  const { value: _value, id: _id, ...view } = rule;
   return view;
 }
 
+// Id first, then what the rule does: the order people read a listing in.
 const scenarioView = (rule: Rule<ScenarioInput>): ScenarioRuleView => ({
-  ...ruleView(rule),
+  id: rule.id,
   scenario: rule.value.spec,
+  ...ruleView(rule),
 });
 
 function responsesView(rule: Rule<ResponsesInput>): ResponsesRuleView {
   const { images, usage, created, check } = rule.value;
   return {
-    ...ruleView(rule),
+    id: rule.id,
     images: images.map((image) => ({ media_type: image.mediaType, bytes: image.bytes.byteLength })),
     ...(usage ? { usage } : {}),
     ...(created === undefined ? {} : { created }),
     check,
+    ...ruleView(rule),
   };
 }
 

@@ -76,7 +76,11 @@ async function answer(
       id = decodeURIComponent(rawId);
     } catch {} // a malformed escape is no rule's id either
     const removed = scenarios ? control.removeScenario(id) : control.removeResponses(id);
-    if (!removed) throw new ImagesApiError(404, `No active ${kind} rule has the id ${JSON.stringify(id)}`);
+    if (!removed)
+      throw new ImagesApiError(
+        404,
+        `No active ${scenarios ? 'scenario' : 'response'} rule has the id ${JSON.stringify(id)}`,
+      );
     return NO_CONTENT;
   }
   switch (method) {
