@@ -45,7 +45,7 @@ export interface MockServerOptions
   onExchange?: (exchange: RecordedExchange, violations: string[]) => void;
   /**
    * Serve the control routes (`/__mock/scenarios`, `/__mock/responses`, `/__mock/credits`,
-   * `/__mock/reset`); `false` answers them 404. @default true
+   * `/__mock/reset`); `false` answers them 404, as do `proxy` and `replay`. @default true
    */
   control?: boolean;
   /**
@@ -138,7 +138,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
   if (options.cors !== false) api = withCors(api);
   let handler = withInspection(api, mock, version);
-  if (options.control !== false) {
+  // Proxied or replayed answers are not the mock's: rules would change nothing, so there are none.
+  if (options.control !== false && !options.proxy && !options.replay) {
     const loopback = isLoopbackHost(options.host ?? '127.0.0.1');
     handler = withControl(handler, mock.control, { token: options.controlToken, loopback });
   }

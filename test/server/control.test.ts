@@ -357,6 +357,24 @@ describe('GET /__mock/requests', () => {
   });
 });
 
+describe('where control is off', () => {
+  it('a proxy (its answers are not the mock’s) and control: false answer the control routes 404', async () => {
+    // The upstream is never called: only control routes are asked.
+    for (const options of [{ proxy: 'http://127.0.0.1:9/api/v1' }, { control: false }]) {
+      const other = await startMockServer({ port: 0, ...options });
+      try {
+        const reset = await fetch(`${other.url}/__mock/reset`, { method: 'POST' });
+        expect([reset.status, ((await reset.json()) as { error: { code: number } }).error.code]).toEqual([
+          404, 404,
+        ]);
+        expect((await fetch(`${other.url}/__mock/health`)).status).toBe(200);
+      } finally {
+        await other.close();
+      }
+    }
+  });
+});
+
 describe('the library', () => {
   it('offers the same operations on mock.control: one implementation behind both', async () => {
     const rule = server.mock.control.addScenario({ scenario: 'no-provider', times: 1 });

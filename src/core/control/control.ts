@@ -2,6 +2,7 @@ import type {
   AddResponsesRequest,
   AddScenarioRequest,
   CreditsRequest,
+  RequestsQuery,
 } from '../../contract/control-types.ts';
 import { refusalError } from '../../contract/errors.ts';
 import type { ImageGenerationUsage } from '../../contract/types.ts';
@@ -55,7 +56,7 @@ export interface MockControl {
   /** Keys ending in `key` (every key, without it) start again from `balance` dollars; turns credits on. */
   setCredits(input: CreditsRequest): CreditsRequest;
   /** The journal, filtered (`GET /__mock/requests?limit=&model=&status=&since=`). */
-  listRequests(query?: Record<string, unknown>): RecordedRequest[];
+  listRequests(query?: RequestsQuery | Record<string, string>): RecordedRequest[];
   /** Back to the start: journal emptied, every rule removed, credits and rate limits as the options set them. */
   reset(): void;
 }
