@@ -14,8 +14,10 @@ export {
 export {
   type Latency,
   namedScenario,
+  type PreferFields,
   type Scenario,
   type ScenarioOptions,
+  scenarioFromFields,
   scenarioFromPrefer,
 } from './scenarios/scenario.ts';
 
@@ -81,6 +83,21 @@ export {
 /* The resolver behind every use: (Request) => Promise<Response> */
 export { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from './core/mock.ts';
 export { Accounts, type CreditsOptions, type RateLimitOptions } from './core/accounts.ts';
+
+/* Control at run time: mock.control, the same operations as the server's /__mock routes */
+export type { MockControl, ResponsesRuleView, ScenarioRuleView } from './core/control/control.ts';
+export type {
+  AddResponsesRequest,
+  AddScenarioRequest,
+  CreditsRequest,
+  RequestsQuery,
+  ResponseImage,
+  RuleMatch,
+  ScenarioFields,
+  SynthesizeOptions,
+} from './contract/control-types.ts';
+export { validateControlSchema } from './contract/control-validators.ts';
+export { controlDocument } from './contract/control-document.gen.ts';
 
 /* Model catalog */
 export {

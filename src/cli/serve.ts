@@ -4,6 +4,7 @@ import { ImagesApiError } from '../contract/errors.ts';
 import { parseCatalogFile } from '../models/catalog-file.ts';
 import { ERROR_SCENARIOS, FAULT_SCENARIOS } from '../scenarios/catalog.ts';
 import { mergeScenarios, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
+import { isLoopbackHost } from '../server/control/access.ts';
 import {
   type MockServer,
   type MockServerOptions,
@@ -47,9 +48,13 @@ Options:
   --replay <file>       answer from a recording (HAR or JSONL) instead of the mock
   --config <file>       a JSON file with any of these options, by long name ({"port": 4010, …});
                         options on the command line win
+  --no-control          turn the control routes off (404)
+  --control-token <t>   control routes need "Authorization: Bearer <t>"; required beyond loopback
   -h, --help            show this help
 
-Inspection: GET /__mock/health, GET /__mock/requests (the request journal), DELETE /__mock/requests.
+Inspection: GET /__mock/health, GET /__mock/requests (?limit=&model=&status=&since=), DELETE /__mock/requests.
+Control (openapi/mock-control.yaml): POST/GET/DELETE /__mock/scenarios, DELETE /__mock/scenarios/{id},
+  the same for /__mock/responses, PUT /__mock/credits, POST /__mock/reset.
 Scenarios: ${[...Object.keys(ERROR_SCENARIOS), ...Object.keys(FAULT_SCENARIOS)].join(', ')}
 `;
 
@@ -75,6 +80,8 @@ const OPTIONS = {
   record: { type: 'string' },
   replay: { type: 'string' },
   config: { type: 'string' },
+  'no-control': { type: 'boolean' },
+  'control-token': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -213,6 +220,13 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
     cors: !values['no-cors'],
   };
   if (values['api-key']) options.apiKeys = values['api-key'];
+  if (values['no-control']) options.control = false;
+  const token = values['control-token'];
+  if (token !== undefined) {
+    if (!/^[\x21-\x7e]+$/.test(token))
+      throw new UsageError('--control-token must be one word of visible ASCII characters (a bearer token)');
+    options.controlToken = token;
+  }
   const unknown = values['unknown-models'];
   if (unknown !== undefined) {
     if (unknown !== 'refuse' && unknown !== 'generic')
@@ -283,6 +297,12 @@ export async function serve(argv: string[]): Promise<MockServer | undefined> {
   // Handlers go in before the URL is printed: whoever reads the URL may signal at once.
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  if (!isLoopbackHost(server.host) && !options.apiKeys) {
+    // Anyone who reaches the port may generate (and, with a token, steer): say so, once.
+    process.stderr.write(
+      `openrouter-images-mock: warning: listening on ${server.host}, beyond loopback, without --api-key: any client that reaches it is served\n`,
+    );
+  }
   process.stdout.write(`openrouter-images-mock listening at ${server.baseUrl}\n`);
   return server;
 }

@@ -14,10 +14,10 @@ const SCHEMA_ID = 'urn:openrouter-images-mock:contract';
 const COMPONENT_REF = '#/components/schemas/';
 
 /**
- * The document's component schemas as one JSON Schema 2020-12 resource: refs point into `$defs`,
+ * A document's component schemas as one JSON Schema 2020-12 resource: refs point into `$defs`,
  * and `discriminator.mapping` (which ajv does not read; the `type` enums already decide) is dropped.
  */
-function contractSchema(): Record<string, unknown> {
+function schemaResource(id: string, schemas: unknown): Record<string, unknown> {
   const rewrite = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(rewrite);
     if (node === null || typeof node !== 'object') return node;
@@ -33,10 +33,10 @@ function contractSchema(): Record<string, unknown> {
     }
     return out;
   };
-  return { $id: SCHEMA_ID, $defs: rewrite(openApiDocument.components.schemas) };
+  return { $id: id, $defs: rewrite(schemas) };
 }
 
-function createAjv() {
+function createAjv(resource: Record<string, unknown>) {
   const ajv = new Ajv2020({ allErrors: true, discriminator: true, strict: true, strictTypes: false });
   addFormats(ajv);
   // OpenAPI's annotation keyword and numeric formats: legal in the document, no effect on validity.
@@ -48,24 +48,34 @@ function createAjv() {
   ajv.addKeyword({ keyword: 'x-pattern-message', schemaType: 'string' });
   for (const format of ['double', 'float', 'int32', 'int64'])
     ajv.addFormat(format, { type: 'number', validate: () => true });
-  ajv.addSchema(contractSchema());
+  ajv.addSchema(resource);
   return ajv;
 }
 
-let shared: ReturnType<typeof createAjv> | undefined;
-const compiled = new Map<SchemaName, ValidateFunction>();
-
-/** The compiled validator of one component schema; compiled on first use, then reused. */
-function validatorFor(name: SchemaName): ValidateFunction {
-  let validate = compiled.get(name);
-  if (!validate) {
-    shared ??= createAjv();
-    validate = shared.getSchema(`${SCHEMA_ID}#/$defs/${name}`);
-    if (!validate) throw new Error(`[openrouter-images-mock] the contract has no schema named "${name}"`);
-    compiled.set(name, validate);
-  }
-  return validate;
+/**
+ * The compiled validator of each component schema of a document (`id` a URN naming it), compiled
+ * on first use and then reused: the contract's validators here, the control document's elsewhere.
+ */
+export function schemaValidators<Name extends string>(
+  id: string,
+  schemas: unknown,
+): (name: Name) => ValidateFunction {
+  let shared: ReturnType<typeof createAjv> | undefined;
+  const compiled = new Map<Name, ValidateFunction>();
+  return (name) => {
+    let validate = compiled.get(name);
+    if (!validate) {
+      shared ??= createAjv(schemaResource(id, schemas));
+      validate = shared.getSchema(`${id}#/$defs/${name}`);
+      if (!validate) throw new Error(`[openrouter-images-mock] ${id} has no schema named "${name}"`);
+      compiled.set(name, validate);
+    }
+    return validate;
+  };
 }
+
+/** The compiled validator of one component schema of the contract. */
+const validatorFor = schemaValidators<SchemaName>(SCHEMA_ID, openApiDocument.components.schemas);
 
 /** Checks a value against one schema of the contract; an empty list means it conforms. */
 export function validateSchema(name: SchemaName, value: unknown): Violation[] {

@@ -28,6 +28,8 @@ export class Accounts {
   readonly #now: () => number;
   readonly #balances = new Map<string, number>();
   readonly #windows = new Map<string, Window>();
+  /** Balances set at run time (the control API), oldest first; a suffix of '' means every key. */
+  #set: { suffix: string; balance: number }[] = [];
 
   constructor(
     credits: CreditsOptions | undefined,
@@ -68,9 +70,22 @@ export class Accounts {
 
   /** The key's balance in dollars, or undefined when credits are not simulated. */
   balance(key: string): number | undefined {
+    const drawn = this.#balances.get(key);
+    if (drawn !== undefined) return drawn;
+    const set = this.#set.findLast((entry) => key.endsWith(entry.suffix));
+    if (set) return set.balance;
     const credits = this.#credits;
     if (!credits) return undefined;
-    return this.#balances.get(key) ?? credits.keys?.[key] ?? credits.balance;
+    return credits.keys?.[key] ?? credits.balance;
+  }
+
+  /**
+   * Keys ending in `suffix` (every key, without it) start again from `balance`; turns the credit
+   * simulation on for them when it was off. Until `reset()`.
+   */
+  setBalance(balance: number, suffix = ''): void {
+    this.#set = [...this.#set.filter((entry) => entry.suffix !== suffix), { suffix, balance }];
+    for (const key of this.#balances.keys()) if (key.endsWith(suffix)) this.#balances.delete(key);
   }
 
   /** Throws the service's 402 when the key cannot pay `cost`. */
@@ -90,9 +105,10 @@ export class Accounts {
     if (balance !== undefined) this.#balances.set(key, Math.round((balance - cost) * 1e9) / 1e9);
   }
 
-  /** Back to the starting balances and empty windows. */
+  /** Back to the starting balances (the options', not those set since) and empty windows. */
   reset(): void {
     this.#balances.clear();
     this.#windows.clear();
+    this.#set = [];
   }
 }

@@ -11,3 +11,15 @@ export function toBase64(bytes: Uint8Array): string {
   }
   return btoa(binary);
 }
+
+/** The bytes of standard base64 (the caller has checked the alphabet and padding). */
+export function fromBase64(text: string): Uint8Array {
+  if (NodeBuffer) {
+    const buffer = NodeBuffer.from(text, 'base64');
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

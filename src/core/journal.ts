@@ -28,6 +28,8 @@ export interface RecordedRequest {
   generic?: boolean;
   /** The scenario the answer followed, if any departed from the happy path. */
   scenario?: Scenario;
+  /** Ids of the control rules the answer followed (`POST /__mock/scenarios`, `/__mock/responses`). */
+  rules?: string[];
   /** What was answered; absent while a stream is still being written. */
   response?: {
     status: number;

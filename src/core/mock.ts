@@ -17,6 +17,7 @@ import {
   textAnswer,
 } from './answer.ts';
 import { authenticate } from './auth.ts';
+import { createControl, type MockControl } from './control/control.ts';
 import { imageBase64, prepareSynthesis, synthesizeImage } from './images.ts';
 import { Journal, type RecordedRequest } from './journal.ts';
 import { latencyMs, sleep } from './sleep.ts';
@@ -83,6 +84,8 @@ export interface ImagesMock {
   readonly basePath: string;
   /** The request journal: what clients sent (keys redacted), the verdict, and the answer. */
   readonly journal: Journal;
+  /** Steer it at run time: scenarios and responses for the next requests, credits, reset (what the server's control routes call). */
+  readonly control: MockControl;
 }
 
 const ROUTES = {
@@ -118,6 +121,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   );
   const accounts = new Accounts(options.credits, options.rateLimit, now);
   const journal = new Journal(options.journalLimit ?? 1000);
+  const { control, rulesFor } = createControl({ journal, accounts, limits });
 
   const checked = <T>(schema: SchemaName, body: T, check = checkResponses): T => {
     if (check) {
@@ -155,8 +159,12 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       rateHeaders[GENERIC_MODEL_HEADER] = plan.model.id;
     }
     await prepareSynthesis(plan); // loads the jpeg/webp encoder on first use; synthesis is then synchronous
-    const scenario = mergeScenarios(baseScenario, scenarioFromPrefer(request.header('prefer')), override);
-    if (override || request.header('prefer') !== null || options.scenario) entry.scenario = scenario;
+    const preferred = scenarioFromPrefer(request.header('prefer'));
+    // Control rules count a use only once the request is known to be answered (a bad Prefer is a 400).
+    const ruled = rulesFor({ model: plan.model.id, prompt: plan.prompt, key });
+    if (ruled) entry.rules = ruled.ids;
+    const scenario = mergeScenarios(baseScenario, ruled?.scenario, preferred, override);
+    if (override || ruled || request.header('prefer') !== null || options.scenario) entry.scenario = scenario;
     const given = scenario.images;
     const count = given
       ? given.length
@@ -176,7 +184,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     const created = scenario.created ?? Math.floor(now() / 1000);
     const check = scenario.checkResponse ?? checkResponses;
     const imageAt = (index: number) => given?.[index] ?? synthesizeImage(plan, index);
-    entry.response = { status: 200, contentType: null, images: count, stream: plan.stream };
+    entry.response = { status: 200, contentType: 'application/json', images: count, stream: plan.stream };
 
     if (plan.stream) {
       entry.response.contentType = 'text/event-stream; charset=utf-8';
@@ -292,6 +300,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     basePath,
     accounts,
     journal,
+    control,
     async handle(request, override) {
       return toWebResponse(await resolve(fromWebRequest(request), override));
     },

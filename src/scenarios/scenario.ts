@@ -106,6 +106,43 @@ const nonNegativeInt = (key: string, value: string) => {
 };
 
 /**
+ * What a `Prefer` header says, as data: the scenario names (`scenario=a b`), the status
+ * (`code=429`) and the modifiers. The control API's scenario fields say the same in JSON.
+ */
+export interface PreferFields extends ScenarioOptions {
+  names?: readonly string[];
+  /** An error scenario's status (the first with it); 200 turns a server-wide error off. */
+  code?: number;
+  partialImages?: number;
+  interval?: number;
+}
+
+/** The scenario that fields describe, or undefined when they change nothing. Throws (400) as `namedScenario`. */
+export function scenarioFromFields(fields: PreferFields): Scenario | undefined {
+  const { names, code, partialImages, interval, ...options } = fields;
+  const parts: Scenario[] = [];
+  if (code !== undefined) {
+    if (code === 200) parts.push({ error: undefined });
+    else {
+      const error = errorScenarioForStatus(code);
+      if (!error) throw badControl(`no scenario answers with status ${code}`);
+      parts.push({
+        error: {
+          ...error,
+          ...(options.retryAfter === undefined ? {} : { retryAfter: options.retryAfter }),
+          ...(options.message === undefined ? {} : { message: options.message }),
+        },
+      });
+    }
+  }
+  if (names && names.length > 0) for (const name of names) parts.push(namedScenario(name, options));
+  else if (options.latency !== undefined) parts.push({ latency: options.latency });
+  if (partialImages !== undefined) parts.push({ partialImages });
+  if (interval !== undefined) parts.push({ interval });
+  return parts.length > 0 ? mergeScenarios(...parts) : undefined;
+}
+
+/**
  * Reads a Prism-style `Prefer` header: `code=429`, `scenario=rate-limited`, with modifiers
  * `retry-after=2`, `latency=300` or `latency=100-400`, `after=2`, `count=1`,
  * `partial-images=3`, `interval=50`. Tokens are separated by commas or semicolons; other
@@ -119,40 +156,27 @@ export function scenarioFromPrefer(header: string | null): Scenario | undefined 
     const name = key?.trim().toLowerCase();
     if (name) prefs.set(name, rest.join('=').trim().replace(/^"|"$/g, ''));
   }
-  const options: ScenarioOptions = {};
-  const retryAfter = prefs.get('retry-after');
-  if (retryAfter !== undefined) options.retryAfter = nonNegativeInt('retry-after', retryAfter);
+  const fields: PreferFields = {};
+  const number = (key: string) => {
+    const value = prefs.get(key);
+    return value === undefined ? undefined : nonNegativeInt(key, value);
+  };
+  const set = <K extends keyof PreferFields>(key: K, value: PreferFields[K] | undefined) => {
+    if (value !== undefined) fields[key] = value;
+  };
+  set('retryAfter', number('retry-after'));
   const latency = prefs.get('latency');
   if (latency !== undefined) {
     const [min, max] = latency.split('-').map((part) => nonNegativeInt('latency', part));
-    options.latency = max === undefined ? (min ?? 0) : { min: min ?? 0, max };
+    fields.latency = max === undefined ? (min ?? 0) : { min: min ?? 0, max };
   }
-  const after = prefs.get('after');
-  if (after !== undefined) options.after = nonNegativeInt('after', after);
-  const count = prefs.get('count');
-  if (count !== undefined) options.count = nonNegativeInt('count', count);
-
-  const parts: Scenario[] = [];
-  const code = prefs.get('code');
-  if (code !== undefined) {
-    const status = nonNegativeInt('code', code);
-    if (status === 200) parts.push({ error: undefined });
-    else {
-      const error = errorScenarioForStatus(status);
-      if (!error) throw badControl(`no scenario answers with status ${status}`);
-      parts.push({
-        error: { ...error, ...(options.retryAfter === undefined ? {} : { retryAfter: options.retryAfter }) },
-      });
-    }
-  }
-  const scenario = prefs.get('scenario');
-  if (scenario) for (const name of scenario.split(/\s+/)) parts.push(namedScenario(name, options));
-  else if (options.latency !== undefined) parts.push({ latency: options.latency });
-  const partials = prefs.get('partial-images');
-  if (partials !== undefined) parts.push({ partialImages: nonNegativeInt('partial-images', partials) });
-  const interval = prefs.get('interval');
-  if (interval !== undefined) parts.push({ interval: nonNegativeInt('interval', interval) });
-  return parts.length > 0 ? mergeScenarios(...parts) : undefined;
+  set('after', number('after'));
+  set('count', number('count'));
+  set('code', number('code'));
+  set('names', prefs.get('scenario')?.split(/\s+/).filter(Boolean));
+  set('partialImages', number('partial-images'));
+  set('interval', number('interval'));
+  return scenarioFromFields(fields);
 }
 
 export type { ScenarioName };

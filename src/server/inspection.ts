@@ -7,7 +7,7 @@ export const INSPECTION_PREFIX = '/__mock';
 
 /**
  * The server's inspection endpoints, in front of the API:
- * `GET /__mock/health`, `GET /__mock/requests` (the journal, keys redacted) and
+ * `GET /__mock/health`, `GET /__mock/requests` (the journal, keys redacted; filters in the query) and
  * `DELETE /__mock/requests` (empties it and resets simulated credits and rate limits).
  */
 export function withInspection(handler: AnswerHandler, mock: ImagesMock, version: string): AnswerHandler {
@@ -27,7 +27,14 @@ export function withInspection(handler: AnswerHandler, mock: ImagesMock, version
       });
     }
     if (route === '/requests' && (method === 'GET' || method === 'HEAD')) {
-      return jsonAnswer({ data: mock.journal.list() });
+      // Filters: ?limit=&model=&status=&since= (checked against openapi/mock-control.yaml).
+      const query = Object.fromEntries(new URL(request.url).searchParams);
+      try {
+        return jsonAnswer({ data: mock.control.listRequests(query) });
+      } catch (error) {
+        if (error instanceof ImagesApiError) return error.toAnswer();
+        throw error;
+      }
     }
     if (route === '/requests' && method === 'DELETE') {
       mock.journal.clear();

@@ -7,6 +7,8 @@ import type { AnswerHandler } from '../core/answer.ts';
 import { answerHandlerOf, createImagesMock, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
 import { DroppedConnection } from '../core/stream.ts';
 import { type CatalogFileOption, withCatalogFile } from '../models/catalog-file-option.ts';
+import { isLoopbackHost } from './control/access.ts';
+import { withControl } from './control/routes.ts';
 import { withCors } from './cors.ts';
 import { recorderFor } from './har-writer.ts';
 import { withInspection } from './inspection.ts';
@@ -41,6 +43,16 @@ export interface MockServerOptions
   replay?: string;
   /** Called with each exchange once complete, and how it fares against the contract (proxy, replay). */
   onExchange?: (exchange: RecordedExchange, violations: string[]) => void;
+  /**
+   * Serve the control routes (`/__mock/scenarios`, `/__mock/responses`, `/__mock/credits`,
+   * `/__mock/reset`); `false` answers them 404, as do `proxy` and `replay`. @default true
+   */
+  control?: boolean;
+  /**
+   * Bearer token the control routes require (401 without it). Bound beyond loopback, they need one:
+   * without it they answer 401 to every request.
+   */
+  controlToken?: string;
 }
 
 export interface MockServer extends RunningServer {
@@ -57,7 +69,8 @@ export function normalizeBasePath(path: string): string {
 
 /**
  * Starts the standalone mock server: the same resolver as the MSW handlers, over real HTTP, with
- * CORS, the inspection endpoints (`/__mock/health`, `/__mock/requests`) and an optional request log.
+ * CORS, the inspection endpoints (`/__mock/health`, `/__mock/requests`), the control routes
+ * (`/__mock/scenarios`, …: see openapi/mock-control.yaml) and an optional request log.
  *
  * @example
  * const server = await startMockServer({ port: 0 });
@@ -128,7 +141,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     api = (request) => (isWebMethod(request.method) ? web(request) : own(request));
   }
   if (options.cors !== false) api = withCors(api);
-  const handler = withInspection(api, mock, version);
+  let handler = withInspection(api, mock, version);
+  // Proxied or replayed answers are not the mock's: rules would change nothing, so there are none.
+  if (options.control !== false && !options.proxy && !options.replay) {
+    const loopback = isLoopbackHost(options.host ?? '127.0.0.1');
+    handler = withControl(handler, mock.control, { token: options.controlToken, loopback });
+  }
   // A dropped connection is a scenario the user asked for, not a failure to report.
   const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
   const server = await listenAnswers(handler, {

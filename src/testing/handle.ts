@@ -162,8 +162,7 @@ export function createImagesMockHandle(options: ImagesMockHandleOptions = {}): I
       failures.length = 0;
       overrides = [];
       allowInvalid = false;
-      mock.journal.clear();
-      mock.accounts.reset();
+      mock.control.reset(); // journal, control rules, credits and rate limits
       return problems.length > 0 ? new Error(`[openrouter-images-mock] ${problems.join('\n')}`) : undefined;
     },
     close() {
