@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: on an old Node, one clear line before anything else loads.
+import './require-node.ts';
 import { readFileSync } from 'node:fs';
 import { CATALOG_HELP, catalog } from './catalog.ts';
 import { DIFF_HELP, diff } from './diff.ts';
