@@ -20,7 +20,9 @@ import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { nodeVersionProblem } from '../../src/node-version.ts';
-import { REPO, run, runOk, type Serving, startListening } from './run.ts';
+import { readmeSnippets, snippetFile } from '../readme/snippets.ts';
+import { runProcess } from '../run-process.ts';
+import { REPO, run, runOk, type Serving, startListening, userEnv } from './run.ts';
 
 const BIN = join(REPO, 'node_modules', '.bin');
 const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
@@ -62,9 +64,20 @@ beforeAll(async () => {
         join(app, 'package.json'),
         JSON.stringify({ name: `consumer-msw${major}`, private: true, type: 'module' }),
       );
+      // jest beside msw 3 only: the README's jest snippet runs there (see below).
+      const jest = major === 3 ? ['jest@30'] : [];
       await runOk(
         'npm',
-        ['install', tarball, `msw@${major}`, 'vitest@5', '--prefer-offline', '--no-audit', '--no-fund'],
+        [
+          'install',
+          tarball,
+          `msw@${major}`,
+          'vitest@5',
+          ...jest,
+          '--prefer-offline',
+          '--no-audit',
+          '--no-fund',
+        ],
         app,
         150_000,
       );
@@ -241,9 +254,33 @@ test('refuses a request no handler answers (strategy "error" on either msw)', as
 });
 `,
     );
-    const result = await run('npx', ['--no', 'vitest', 'run', '--reporter=dot'], app, 90_000);
+    const result = await run(
+      'npx',
+      ['--no', 'vitest', 'run', 'entry.test.js', '--reporter=dot'],
+      app,
+      90_000,
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toMatch(/3 passed/);
+  });
+});
+
+describe("the README's jest snippets, beside msw 3", () => {
+  // jest cannot load the TypeScript sources test/readme.test.ts runs the other snippets on; here
+  // it loads the built package as a user's project does (msw 3: the one that needs nextTick real).
+  const jestSnippets = readmeSnippets().filter((s) => s.kind === 'jest');
+
+  test.each(jestSnippets.map((s) => [`README.md:${s.line}`, s] as const))('%s passes', async (_, snippet) => {
+    const dir = join(appFor(3), `jest-${snippet.line}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, snippetFile(snippet)), snippet.code);
+    const result = await runProcess('npx', ['--no', 'jest', '--rootDir', dir, '--ci'], {
+      cwd: appFor(3),
+      env: { ...userEnv(), NODE_OPTIONS: '--experimental-vm-modules' },
+      timeoutMs: 90_000,
+    });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stderr).toMatch(/Tests:\s+\d+ passed/);
   });
 });
 
