@@ -1,11 +1,11 @@
 // The command line's own mistakes and small courtesies: one line that says what to type instead,
 // output folders made on demand, the name printed once, counts in the right number.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { closest, editDistance } from '../../src/cli/suggest.ts';
 import { runCli } from './spawn-cli.ts';
 
@@ -13,6 +13,17 @@ const fixture = (name: string) =>
   fileURLToPath(new URL(`../../fixtures/recordings/${name}`, import.meta.url));
 const firstLine = (name: string) => `${readFileSync(fixture(name), 'utf8').split('\n')[0]}\n`;
 const oneLine = (text: string) => expect(text.trim().split('\n')).toHaveLength(1);
+
+const made: string[] = [];
+/** A fresh temporary folder, removed after the file's tests. */
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('unknown and malformed options', () => {
   it.each([
@@ -51,7 +62,7 @@ describe('unknown and malformed options', () => {
 
 describe('--output', () => {
   it('creates missing parent folders (validate and diff)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'orim-output-'));
+    const dir = tempDir('orim-output-');
     const report = join(dir, 'reports', 'nested', 'contract.xml');
     const validate = await runCli([
       'validate',
@@ -72,7 +83,7 @@ describe('--output', () => {
   });
 
   it('fails before any work when its folder cannot be made (verify sends nothing)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'orim-output-'));
+    const dir = tempDir('orim-output-');
     writeFileSync(join(dir, 'file'), '');
     let requests = 0;
     const target = createServer((_req, res) => {
@@ -103,7 +114,7 @@ describe('--output', () => {
 
 describe('messages', () => {
   it("print the tool's name once, even for the library's own errors", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'orim-prefix-'));
+    const dir = tempDir('orim-prefix-');
     writeFileSync(join(dir, 'empty.jsonl'), '{}\n');
     const result = await runCli(['serve', '--port', '0', '--replay', join(dir, 'empty.jsonl')]);
     expect(result.code).not.toBe(0);
@@ -112,7 +123,7 @@ describe('messages', () => {
   });
 
   it('count in the right number: 1 exchange, 1 violation', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'orim-plural-'));
+    const dir = tempDir('orim-plural-');
     writeFileSync(join(dir, 'one-clean.jsonl'), firstLine('clean.jsonl'));
     writeFileSync(join(dir, 'one-bad.jsonl'), firstLine('violations.jsonl'));
     const clean = await runCli(['validate', join(dir, 'one-clean.jsonl')]);
