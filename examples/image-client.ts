@@ -1,5 +1,5 @@
-// A small client of OpenRouter's image API, as an application might write it: the subject of the
-// example test file in the README (examples/image-client.test.ts).
+// A client of OpenRouter's image API as an application might write it, with retries and streamed
+// previews: the subject of examples/image-client.test.ts, the fuller example the README links to.
 
 export class OutOfCreditsError extends Error {
   override name = 'OutOfCreditsError';

@@ -1,3 +1,5 @@
+// First: on an old Node, one clear error before anything else loads.
+import './require-node.ts';
 /* MSW handlers */
 export { createImageHandlers, handlersFor, type ImageHandlersOptions } from './handlers/index.ts';
 

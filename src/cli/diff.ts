@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { diffDocuments } from '../check/diff/diff.ts';
 import { type DiffReport, formatDiffHuman, formatDiffJson, formatDiffJunit } from '../check/diff/format.ts';
 import { parseOpenApi } from '../check/diff/load.ts';
 import { parseCommand } from './args.ts';
+import { prepareOutput, writeOutput } from './output.ts';
 import { UsageError } from './usage-error.ts';
 import { colorFor, reporterOf } from './validate.ts';
 
@@ -55,6 +56,7 @@ export async function diff(argv: string[]): Promise<number> {
   if (positionals.length !== 2)
     throw new UsageError('diff needs two files, <old> and <new>; try diff --help');
   const [before = '', after = ''] = positionals;
+  prepareOutput(values.output);
   const report: DiffReport = { before, after, changes: diffDocuments(load(before), load(after)) };
   const text =
     reporter === 'json'
@@ -63,7 +65,7 @@ export async function diff(argv: string[]): Promise<number> {
         ? formatDiffJunit(report)
         : formatDiffHuman(report, { color: colorFor(values['no-color'], values.output) });
   if (values.output) {
-    writeFileSync(values.output, text);
+    writeOutput(values.output, text);
     if (reporter !== 'human') process.stdout.write(formatDiffHuman(report));
   } else process.stdout.write(text);
   return report.changes.some((c) => c.severity === 'breaking') ? 1 : 0;

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: on an old Node, one clear line before anything else loads.
+import './require-node.ts';
 import { readFileSync } from 'node:fs';
 import { CATALOG_HELP, catalog } from './catalog.ts';
 import { DIFF_HELP, diff } from './diff.ts';
@@ -65,11 +67,17 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+/** The library's own errors carry its name already; the CLI prints it once, in front. */
+const withoutPrefix = (message: string) => message.replaceAll(/\[openrouter-images-mock\] ?/g, '');
+
+const argv = process.argv.slice(2);
+main(argv).catch((error: unknown) => {
   if (error instanceof UsageError) {
-    process.stderr.write(`openrouter-images-mock: ${error.message}\n`);
+    const help = error.seeHelp ? `; see openrouter-images-mock ${argv[0]} --help` : '';
+    process.stderr.write(`openrouter-images-mock: ${withoutPrefix(error.message)}${help}\n`);
     process.exit(2);
   }
-  process.stderr.write(`openrouter-images-mock: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`openrouter-images-mock: ${withoutPrefix(message)}\n`);
   process.exit(1);
 });

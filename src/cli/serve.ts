@@ -177,6 +177,8 @@ function configValues(path: string): Values {
     const spec = OPTIONS[key as keyof typeof OPTIONS];
     if (!spec || key === 'config' || key === 'help')
       throw new UsageError(`--config ${path}: unknown option "${key}"`);
+    // null: the option is off, as examples/serve.config.json spells the ones without a default.
+    if (value === null) continue;
     if (spec.type === 'boolean') {
       if (typeof value !== 'boolean')
         throw new UsageError(`--config ${path}: "${key}" must be true or false`);

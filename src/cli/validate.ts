@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { catalogFromJson } from '../check/catalog-file.ts';
 import type { RecordingFormat } from '../check/read.ts';
@@ -8,6 +8,7 @@ import type { CheckProfile } from '../check/validate.ts';
 import { validateRecording } from '../check/validate-recording.ts';
 import type { Catalog } from '../models/catalog.ts';
 import { parseCommand } from './args.ts';
+import { prepareOutput, writeOutput } from './output.ts';
 import { UsageError } from './usage-error.ts';
 
 export const VALIDATE_HELP = `Usage: openrouter-images-mock validate [options] <file...>
@@ -66,7 +67,7 @@ export function emitReport(
 ): number {
   const text = formatReport(report, reporter, { color: options.color, verbose: options.verbose ?? false });
   if (options.output) {
-    writeFileSync(options.output, text);
+    writeOutput(options.output, text);
     if (reporter !== 'human') process.stdout.write(formatReport(report, 'human', { color: false }));
   } else process.stdout.write(text);
   return exitCodeOf(report);
@@ -116,6 +117,7 @@ export async function validate(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('validate needs at least one file; try validate --help');
   const catalog = catalogOption(values.catalog);
   const profile = profileOf(values.profile);
+  prepareOutput(values.output);
 
   const report: CheckReport = { tool: 'validate', exchanges: [], problems: [] };
   for (const file of positionals) {

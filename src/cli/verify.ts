@@ -2,6 +2,7 @@ import { redactText } from '../check/redact.ts';
 import type { CheckReport } from '../check/report/report.ts';
 import { isLocalUrl, runVerify } from '../check/verify/run.ts';
 import { parseCommand } from './args.ts';
+import { prepareOutput } from './output.ts';
 import { UsageError } from './usage-error.ts';
 import { catalogOption, colorFor, emitReport, reporterOf } from './validate.ts';
 
@@ -86,6 +87,7 @@ export async function verify(argv: string[]): Promise<number> {
       throw new UsageError(`--max-cost must be a number of dollars >= 0, got "${values['max-cost']}"`);
   }
   const catalog = catalogOption(values.catalog);
+  if (!values['dry-run']) prepareOutput(values.output);
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const run = await runVerify({

@@ -1,3 +1,5 @@
+// First: on an old Node, one clear error before anything else loads.
+import '../require-node.ts';
 /* Standalone mock server */
 export { type MockServer, type MockServerOptions, startMockServer } from './mock-server.ts';
 

@@ -11,6 +11,7 @@ import { type CatalogFileOption, withCatalogFile } from '../models/catalog-file-
 import { isErrorScenario, isFaultScenario, type ScenarioName } from '../scenarios/catalog.ts';
 import { namedScenario, type Scenario } from '../scenarios/scenario.ts';
 import type { AnswerOverride } from './respond-with.ts';
+import { unhandledOption } from './unhandled-option.ts';
 
 export interface ImagesMockHandleOptions extends ImagesMockOptions, CatalogFileOption {
   /**
@@ -142,7 +143,7 @@ export function createImagesMockHandle(options: ImagesMockHandleOptions = {}): I
       allowInvalid = true;
     },
     listen() {
-      server.listen({ onUnhandledFrame: options.onUnhandledRequest ?? 'error' });
+      server.listen(unhandledOption(options.onUnhandledRequest ?? 'error'));
     },
     reset() {
       const problems = [...failures.map((f) => f.message)];

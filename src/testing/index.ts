@@ -1,3 +1,5 @@
+// First: on an old Node, one clear error before anything else loads.
+import '../require-node.ts';
 /* A framework-free handle: for jest, node:test or anything with before/after hooks */
 export {
   createImagesMockHandle,

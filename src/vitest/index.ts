@@ -1,3 +1,5 @@
+// First: on an old Node, one clear error before anything else loads.
+import '../require-node.ts';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import {
   createImagesMockHandle,

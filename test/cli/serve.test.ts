@@ -235,7 +235,7 @@ describe('CLI behaviour', () => {
 
   it.each([
     [['serve', '--port', 'abc'], '--port must be an integer from 0 to 65535, got "abc"'],
-    [['serve', '--nope'], "Unknown option '--nope'"],
+    [['serve', '--nope'], 'unknown option --nope; see openrouter-images-mock serve --help'],
     [['launch'], 'unknown command "launch"'],
   ])('a bad command line %j gives one clear line and exit code 2', async (args, message) => {
     const result = await runCli(args);

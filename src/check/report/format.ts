@@ -14,6 +14,9 @@ export interface HumanReportOptions {
 
 const LONGEST = 160;
 
+/** `1 violation`, `2 violations`. */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** A value for a report line: quoted, redacted, and cut after LONGEST characters. */
 const show = (value: unknown) => {
   const text = redactText(typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
@@ -81,11 +84,11 @@ export function formatHuman(report: CheckReport, options: HumanReportOptions = {
   }
   const s = summarize(report);
   const parts = [
-    `${s.checked} exchanges checked`,
-    s.failed ? red(`${s.failed} failed (${s.violations} violations)`) : green('no violations'),
+    `${count(s.checked, 'exchange')} checked`,
+    s.failed ? red(`${s.failed} failed (${count(s.violations, 'violation')})`) : green('no violations'),
   ];
   if (s.skipped) parts.push(`${s.skipped} skipped`);
-  if (s.problems) parts.push(yellow(`${s.problems} input problems`));
+  if (s.problems) parts.push(yellow(count(s.problems, 'input problem')));
   lines.push('', parts.join(', '));
   return `${lines.join('\n')}\n`;
 }
@@ -140,7 +143,7 @@ export function formatJunit(report: CheckReport): string {
         out.push(`${open}/>`);
       } else {
         const first = exchange.violations[0];
-        const message = `${exchange.violations.length} violation${exchange.violations.length === 1 ? '' : 's'}${first ? `: ${first.message}` : ''}`;
+        const message = `${count(exchange.violations.length, 'violation')}${first ? `: ${first.message}` : ''}`;
         const body = [
           ...exchange.violations.map(describeViolation),
           ...exchange.notes.map((n) => `note: ${n}`),
