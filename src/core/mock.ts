@@ -7,6 +7,7 @@ import { GENERIC_MODEL_HEADER } from '../models/generic.ts';
 import { DEFAULT_LIMITS, type GenerationLimits } from '../models/plan.ts';
 import { usageFor } from '../models/usage.ts';
 import { mergeScenarios, namedScenario, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
+import { redactText } from '../secrets/redact.ts';
 import { Accounts, type CreditsOptions, type RateLimitOptions } from './accounts.ts';
 import {
   type AnswerHandler,
@@ -269,7 +270,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       // A bug in the mock (or a user catalog that breaks the contract): say so loudly, but answer
       // in the service's shape so the client under test sees a 500, not a transport failure.
       onError(error);
-      const message = error instanceof Error ? error.message : String(error);
+      const message = redactText(error instanceof Error ? error.message : String(error));
       entry.response = { status: 500, contentType: 'application/json', error: message };
       return new ImagesApiError(500, 'Internal Server Error', { mock_error: message }).toAnswer();
     }

@@ -1,5 +1,6 @@
 import type { RecordedExchange } from '../check/exchange.ts';
 import { ImagesApiError } from '../contract/errors.ts';
+import { redactText } from '../secrets/redact.ts';
 import { bodyText } from './har-writer.ts';
 import type { FetchHandler } from './node-adapter.ts';
 
@@ -13,9 +14,10 @@ function canonical(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
 
+// Recordings hold URLs with their secrets redacted: a live request is matched redacted the same way.
 const pathOf = (url: string) => {
   const { pathname, search } = new URL(url);
-  return `${pathname}${search}`;
+  return redactText(`${pathname}${search}`);
 };
 
 /**
