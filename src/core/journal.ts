@@ -42,6 +42,8 @@ export interface RecordedRequest {
     /** `error.message` of an error answer. */
     error?: string;
     stream?: boolean;
+    /** Set when the body ended early: the connection was cut, e.g. `after 1 event`. */
+    cut?: string;
   };
   /** Milliseconds from arrival to the answer's head. */
   ms?: number;

@@ -159,11 +159,12 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     const scenario = mergeScenarios(baseScenario, scenarioFromPrefer(request.header('prefer')), override);
     if (override || request.header('prefer') !== null || options.scenario) entry.scenario = scenario;
     const given = scenario.images;
+    // `maxImages` below 0 is `fewer-images` without a count: n - 1, at least 1.
     const count = given
       ? given.length
       : scenario.maxImages === undefined
         ? plan.n
-        : Math.min(plan.n, scenario.maxImages > 0 ? scenario.maxImages : Math.max(1, plan.n - 1));
+        : Math.min(plan.n, scenario.maxImages >= 0 ? scenario.maxImages : Math.max(1, plan.n - 1));
     const usage = { ...usageFor(plan, count), ...scenario.usage };
     accounts.assertCanPay(key, usage.cost ?? 0);
 
@@ -194,6 +195,9 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
         partialImages: scenario.partialImages ?? 2,
         check: (event) => checked<ImageStreamEvent>('ImageStreamEvent', event, check),
         onUsage: () => accounts.charge(key, usage.cost ?? 0),
+        onDrop: (events) => {
+          if (entry.response) entry.response.cut = `after ${events} event${events === 1 ? '' : 's'}`;
+        },
       });
     }
 

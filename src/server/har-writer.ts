@@ -30,7 +30,10 @@ export function bodyText(body: unknown): string {
   return typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
 }
 
-/** One exchange as a HAR 1.2 entry, credentials redacted. */
+/**
+ * One exchange as a HAR 1.2 entry, credentials redacted. An answer cut short carries the custom
+ * field `response._cut` (HAR allows `_`-prefixed fields), e.g. `"after 1 event"`.
+ */
 export function toHarEntry(exchange: RecordedExchange, started: Date, ms: number) {
   const { request, response } = redactExchange(exchange);
   const requestType = request.headers['content-type'];
@@ -68,6 +71,7 @@ export function toHarEntry(exchange: RecordedExchange, started: Date, ms: number
       redirectURL: '',
       headersSize: -1,
       bodySize: responseText.length,
+      ...(response.cut === undefined ? {} : { _cut: response.cut }),
     },
     cache: {},
     timings: { send: 0, wait: ms, receive: 0 },
@@ -103,7 +107,10 @@ export class HarWriter {
   }
 }
 
-/** Writes JSONL exchanges (`{request, response}` per line), credentials redacted: for `validate`. */
+/**
+ * Writes JSONL exchanges (`{request, response}` per line), credentials redacted: for `validate`.
+ * An answer cut short carries `response.cut`, e.g. `"after 1 event"`.
+ */
 export class JsonlWriter {
   readonly #fd: number;
   #closed = false;

@@ -9,7 +9,8 @@ const model = (entry: RecordedRequest) => {
 };
 
 /**
- * One line per request: method, path, status, model and milliseconds. Built from the journal entry, whose headers and URL
+ * One line per request: method, path, status, model and milliseconds (and how a cut answer ended,
+ * when that is known as the line is written). Built from the journal entry, whose headers and URL
  * are already redacted; the line is redacted once more as a whole, since the model, violations and
  * error messages echo what the client sent.
  */
@@ -27,6 +28,7 @@ function jsonLine(entry: RecordedRequest): string {
     ms: entry.ms ?? null,
     ...(entry.verdict.valid ? {} : { violations: entry.verdict.violations.map((v) => v.message) }),
     ...(entry.response?.error ? { error: entry.response.error } : {}),
+    ...(entry.response?.cut ? { cut: entry.response.cut } : {}),
   });
 }
 
@@ -38,6 +40,7 @@ function prettyLine(entry: RecordedRequest): string {
     model(entry) ?? '-',
     `${entry.ms ?? 0}ms`,
   ];
+  if (entry.response?.cut) parts.push(`(cut ${entry.response.cut})`);
   if (!entry.verdict.valid) parts.push(`(${entry.verdict.violations.map((v) => v.message).join('; ')})`);
   return parts.join(' ');
 }
