@@ -21,6 +21,10 @@ const SECRET_HEADERS = new Set([
 const SECRETS =
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+|\bsk-or-[A-Za-z0-9_-]{6,}|\bsk-[A-Za-z0-9_-]{16,}|([?&;](?:api[_-]?key|key|token|access[_-]?token|auth|secret|password)=)[^&#\s"']*/gi;
 
+// Whatever SECRETS can match starts with one of these: most values (every header of a usual
+// request, every URL without a query) are passed by this one cheap test. The journal runs per request.
+const SUSPECT = /sk-|bearer|basic|[?&;]/i;
+
 /** True for a header whose value is a credential (`Authorization`, `X-Api-Key`, `Cookie`, …). */
 export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(name.toLowerCase());
@@ -28,6 +32,7 @@ export function isSecretHeader(name: string): boolean {
 
 /** A string with bearer tokens, key-shaped strings and key-carrying query parameters replaced. */
 export function redactText(text: string): string {
+  if (!SUSPECT.test(text)) return text;
   return text.replace(SECRETS, (_match, scheme: string | undefined, parameter: string | undefined) =>
     scheme ? `${scheme} ${REDACTED}` : parameter ? `${parameter}${REDACTED}` : REDACTED,
   );
@@ -54,7 +59,7 @@ export interface HeaderRedaction {
 
 /** One header's value as it may be shown. */
 export function redactHeader(name: string, value: string, options: HeaderRedaction = {}): string {
-  const lower = name.toLowerCase();
+  const lower = SECRET_HEADERS.has(name) ? name : name.toLowerCase();
   if (!SECRET_HEADERS.has(lower)) return redactText(value);
   return options.hint && lower === 'authorization' ? keyHint(value) : REDACTED;
 }
