@@ -29,17 +29,20 @@ export function withRecording(handler: FetchHandler, onExchange: ExchangeListene
       response: { status: response.status, headers: normalizeHeaders(response.headers) },
     };
     if (text) recorded.request.body = decodeBody(text, headers['content-type']);
-    const finish = (chunks: Uint8Array[], cutBy?: string) => {
+    const finish = (chunks: Uint8Array[], ending: Ending) => {
       const bytes = concat(chunks);
       const body = new TextDecoder().decode(bytes);
       const contentType = recorded.response.headers['content-type'];
       if (body) recorded.response.body = decodeBody(body, contentType);
-      if (cutBy !== undefined)
-        recorded.response.cut = `${howFar(body, bytes.byteLength, contentType)}${cutBy}`;
+      if (ending !== 'whole') {
+        const far = howFar(body, bytes.byteLength, contentType);
+        recorded.response.cut = ending === 'client left' ? `${far}: the client went away` : far;
+      }
       onExchange(recorded, started, Math.round(performance.now() - t0));
     };
-    if (!response.body) {
-      finish([]);
+    // A HEAD answer's body is never sent: nothing to record, and its dropping is no cut.
+    if (!response.body || request.method.toUpperCase() === 'HEAD') {
+      finish([], 'whole');
       return response;
     }
     return new Response(observed(response.body, finish), {
@@ -50,6 +53,9 @@ export function withRecording(handler: FetchHandler, onExchange: ExchangeListene
   };
 }
 
+/** How a body ended: in full, cut by the connection (a drop, a cut upstream), or by the client leaving. */
+type Ending = 'whole' | 'cut' | 'client left';
+
 /**
  * The same body, passed on chunk by chunk as it is pulled (nothing read ahead, no tee), calling
  * `finish` once with the chunks handed on: at the end, when the source fails, or when the reader
@@ -57,15 +63,15 @@ export function withRecording(handler: FetchHandler, onExchange: ExchangeListene
  */
 function observed(
   source: ReadableStream<Uint8Array>,
-  finish: (chunks: Uint8Array[], cutBy?: string) => void,
+  finish: (chunks: Uint8Array[], ending: Ending) => void,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   const chunks: Uint8Array[] = [];
   let done = false;
-  const end = (cutBy?: string) => {
+  const end = (ending: Ending) => {
     if (done) return;
     done = true;
-    finish(chunks, cutBy);
+    finish(chunks, ending);
   };
   return new ReadableStream<Uint8Array>(
     {
@@ -74,12 +80,12 @@ function observed(
         try {
           next = await reader.read();
         } catch (error) {
-          end('');
+          end('cut');
           controller.error(error);
           return;
         }
         if (next.done) {
-          end();
+          end('whole');
           controller.close();
           return;
         }
@@ -87,7 +93,7 @@ function observed(
         controller.enqueue(next.value);
       },
       cancel(reason) {
-        end(': the client went away');
+        end('client left');
         return reader.cancel(reason);
       },
     },
