@@ -412,7 +412,7 @@ function checkImagesSuccess(
   }
   const parsed = parseJsonBody(response.body);
   if (parsed.violation && cut) {
-    notes.push(`the body was cut ${response.cut} and is not whole JSON: only the status was checked`);
+    notes.push(notWhole(response.cut));
     return out;
   }
   if (parsed.violation) return [...out, ...on('response', [parsed.violation])];
@@ -447,6 +447,9 @@ function checkImagesSuccess(
   return out;
 }
 
+const notWhole = (cut: string | undefined) =>
+  `the body was cut ${cut} and is not whole JSON: only the status was checked`;
+
 /**
  * A cut answer is reported as cut: a `cut` violation (a client must be ready for a stream that
  * stops short, and a recording of real traffic that has one shows it happened), or under
@@ -454,7 +457,7 @@ function checkImagesSuccess(
  */
 function cutVerdict(cut: string | undefined, allowCuts: boolean, out: CheckViolation[], notes: string[]) {
   if (cut === undefined) return;
-  const what = `the answer was cut short ${cut}: the connection closed before the body ended`;
+  const what = `the answer was cut short ${cut} (the connection closed before the body ended)`;
   if (allowCuts) notes.push(`${what} (allowed: allowCuts)`);
   else out.push({ side: 'response', pointer: '', rule: 'cut', message: what, actual: cut });
 }
@@ -489,8 +492,7 @@ function analyzeResponse(
     );
     return result(out, notes, {});
   }
-  const incomplete = () =>
-    notes.push(`the body was cut ${response.cut} and is not whole JSON: only the status was checked`);
+  const incomplete = () => notes.push(notWhole(response.cut));
   if (response.status >= 200 && response.status < 300) {
     if (operation === 'createImages') out.push(...checkImagesSuccess(response, analysis, profile, notes));
     else {
