@@ -63,6 +63,8 @@ function defaultOnError(error: unknown): void {
  * `onError`; the listener itself never throws.
  *
  * A `Response.error()` (status 0) destroys the connection, the closest a server gets to a network error.
+ * A body that fails, even before its first byte, is a cut: the status and what was read go out,
+ * then the socket closes without the body's end (never a 500 once the handler has answered).
  *
  * @param handler The core: `(request) => Promise<Response>`.
  * @param options Body limit (default 10 MiB) and error sink (default `console.error`).
