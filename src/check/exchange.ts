@@ -27,6 +27,12 @@ export interface ExchangeResponse {
    * and anything else. Absent when it was not recorded.
    */
   body?: unknown;
+  /**
+   * Set when the body ended early (the connection dropped, or the client went away): `body` holds
+   * what was sent before that, and this says how far it got, e.g. `"after 1 event"`. Stored as
+   * `cut` in JSONL and as the custom field `_cut` in a HAR entry's response.
+   */
+  cut?: string;
 }
 
 /**
@@ -130,5 +136,13 @@ export function toExchange(value: Record<string, unknown>): RecordedExchange {
     headers: normalizeHeaders(res.headers as Record<string, unknown> | undefined),
   };
   if (res.body !== undefined && res.body !== null) response.body = res.body;
+  const cut = cutOf(res.cut);
+  if (cut) response.cut = cut;
   return { request, response };
+}
+
+/** A recording's cut marker as a description: a string as written, `true` as `"cut"`, else none. */
+export function cutOf(value: unknown): string | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  return value === true ? 'cut' : undefined;
 }

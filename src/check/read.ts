@@ -3,6 +3,7 @@ import { pick } from 'stream-json/core/filters/pick.js';
 import parser from 'stream-json/core/parser.js';
 import { streamArray } from 'stream-json/core/streamers/stream-array.js';
 import {
+  cutOf,
   decodeBody,
   type ExchangeRequest,
   type ExchangeResponse,
@@ -106,6 +107,8 @@ export function harEntryToExchange(
       (typeof content.mimeType === 'string' ? content.mimeType : undefined);
     if (text !== '') response.body = decodeBody(text, type);
   }
+  const cut = cutOf(res._cut);
+  if (cut) response.cut = cut;
   return { request, response };
 }
 

@@ -14,6 +14,8 @@ export interface ParsedSse {
   comments: number;
   /** Framing problems the parser reported (for example an invalid field line). */
   problems: string[];
+  /** Set when the text ends inside a frame (no blank line after its last `data:`): what a cut leaves. */
+  unterminated?: string;
 }
 
 /**
@@ -35,11 +37,12 @@ export function parseSse(text: string): ParsedSse {
   // A last frame without its blank line is not dispatched by a client: do not count it either,
   // but say so.
   const tail = text.replace(/\r\n?/g, '\n');
+  const parsed: ParsedSse = { messages, comments, problems };
   if (
     tail.length > 0 &&
     !tail.endsWith('\n\n') &&
     /(^|\n)data:/.test(tail.slice(tail.lastIndexOf('\n\n') + 2))
   )
-    problems.push('the last frame is not terminated by a blank line, so clients drop it');
-  return { messages, comments, problems };
+    parsed.unterminated = 'the last frame is not terminated by a blank line, so clients drop it';
+  return parsed;
 }

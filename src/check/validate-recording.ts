@@ -15,9 +15,11 @@ export interface RecordingResult {
   problems: InputProblem[];
 }
 
-/** `POST https://openrouter.ai/api/v1/images → 200`, credentials redacted. */
+/** `POST https://openrouter.ai/api/v1/images → 200` (`… → 200, cut after 1 event`), credentials redacted. */
 export function labelOf(exchange: RecordedExchange): string {
-  return redactText(`${exchange.request.method} ${exchange.request.url} → ${exchange.response.status}`);
+  const { request, response } = exchange;
+  const cut = response.cut === undefined ? '' : `, cut ${response.cut}`;
+  return redactText(`${request.method} ${request.url} → ${response.status}${cut}`);
 }
 
 /**
@@ -68,6 +70,7 @@ export async function validateRecording(
       notes: checked.notes,
     };
     if (checked.skipped) reported.skipped = checked.skipped;
+    if (checked.cut) reported.cut = checked.cut;
     exchanges.push(reported);
   }
   if (exchanges.length > 0 && exchanges.every((e) => e.skipped) && problems.length === 0) {

@@ -44,6 +44,8 @@ export interface ExchangeCheckResult extends CheckResult {
   operation?: OperationId;
   /** Set when the exchange is not an operation of the contract (another API, another method). */
   skipped?: string;
+  /** Set when the recorded answer was cut short (its `cut`), e.g. `after 1 event`. */
+  cut?: string;
 }
 
 /**
@@ -60,6 +62,12 @@ export interface CheckOptions {
   catalog?: Catalog;
   /** @default 'contract' */
   profile?: CheckProfile;
+  /**
+   * An answer recorded cut short (the connection dropped before its body ended) passes with a note,
+   * instead of failing with a `cut` violation: for recordings of the mock's own fault scenarios.
+   * Either way only what was received is checked. @default false
+   */
+  allowCuts?: boolean;
 }
 
 export interface ResponseCheckOptions extends CheckOptions {
@@ -268,11 +276,14 @@ function expectedOf(analysis: RequestAnalysis | undefined, profile: CheckProfile
   return out;
 }
 
-function checkStream(text: string, expected: Expected, notes: string[]): CheckViolation[] {
+function checkStream(text: string, expected: Expected, notes: string[], cut: boolean): CheckViolation[] {
   const out: CheckViolation[] = [];
-  const { messages, problems } = parseSse(text);
+  const { messages, problems, unterminated } = parseSse(text);
   for (const problem of problems)
     out.push({ side: 'response', pointer: '', rule: 'sse-framing', message: problem });
+  // A frame cut in half is what a cut leaves; clients drop it, and so does the check.
+  if (unterminated && !cut)
+    out.push({ side: 'response', pointer: '', rule: 'sse-framing', message: unterminated });
   let done = -1;
   let completed = 0;
   let failed = false;
@@ -326,7 +337,8 @@ function checkStream(text: string, expected: Expected, notes: string[]): CheckVi
       }
     }
   }
-  if (done < 0) {
+  // A cut stream ends early by definition: what it lacks at the end is the cut, reported once.
+  if (done < 0 && !cut) {
     out.push({
       side: 'response',
       pointer: '',
@@ -334,7 +346,7 @@ function checkStream(text: string, expected: Expected, notes: string[]): CheckVi
       message: 'the stream does not end with data: [DONE]',
     });
   }
-  if (completed === 0 && !failed) {
+  if (completed === 0 && !failed && !cut) {
     out.push({
       side: 'response',
       pointer: '',
@@ -352,7 +364,8 @@ function checkStream(text: string, expected: Expected, notes: string[]): CheckVi
       actual: completed,
     });
   }
-  if (messages.length === 0) notes.push('the stream has no events');
+  if (messages.length === 0)
+    notes.push(cut ? 'the stream was cut before its first event' : 'the stream has no events');
   return out;
 }
 
@@ -362,6 +375,7 @@ function checkImagesSuccess(
   profile: CheckProfile,
   notes: string[],
 ): CheckViolation[] {
+  const cut = response.cut !== undefined;
   const contentType = response.headers['content-type'] ?? '';
   const asked = analysis?.body;
   const expected = expectedOf(analysis, profile);
@@ -384,7 +398,7 @@ function checkImagesSuccess(
       });
       return out;
     }
-    return [...out, ...checkStream(response.body, expected, notes)];
+    return [...out, ...checkStream(response.body, expected, notes, cut)];
   }
   if (expected.stream) {
     out.push({
@@ -397,6 +411,10 @@ function checkImagesSuccess(
     });
   }
   const parsed = parseJsonBody(response.body);
+  if (parsed.violation && cut) {
+    notes.push(notWhole(response.cut));
+    return out;
+  }
   if (parsed.violation) return [...out, ...on('response', [parsed.violation])];
   const violations = validateSchema('ImageGenerationResponse', parsed.value);
   out.push(...on('response', violations));
@@ -429,14 +447,31 @@ function checkImagesSuccess(
   return out;
 }
 
+const notWhole = (cut: string | undefined) =>
+  `the body was cut ${cut} and is not whole JSON: only the status was checked`;
+
+/**
+ * A cut answer is reported as cut: a `cut` violation (a client must be ready for a stream that
+ * stops short, and a recording of real traffic that has one shows it happened), or under
+ * `allowCuts` a note (the mock's own fault scenarios cut on purpose).
+ */
+function cutVerdict(cut: string | undefined, allowCuts: boolean, out: CheckViolation[], notes: string[]) {
+  if (cut === undefined) return;
+  const what = `the answer was cut short ${cut} (the connection closed before the body ended)`;
+  if (allowCuts) notes.push(`${what} (allowed: allowCuts)`);
+  else out.push({ side: 'response', pointer: '', rule: 'cut', message: what, actual: cut });
+}
+
 function analyzeResponse(
   response: ExchangeResponse,
   operation: OperationId,
   analysis: RequestAnalysis | undefined,
-  profile: CheckProfile,
+  options: CheckOptions,
 ): CheckResult {
+  const { profile = 'contract', allowCuts = false } = options;
   const notes: string[] = [];
   const out: CheckViolation[] = [];
+  cutVerdict(response.cut, allowCuts, out, notes);
   const documented = documentedStatuses(operation);
   if (!documented.includes(response.status)) {
     out.push({
@@ -448,20 +483,31 @@ function analyzeResponse(
       actual: response.status,
     });
   }
+  const cut = response.cut !== undefined;
   if (response.body === undefined) {
-    notes.push('response body not recorded: only the status was checked');
+    notes.push(
+      cut
+        ? 'the answer was cut before any of its body: only the status was checked'
+        : 'response body not recorded: only the status was checked',
+    );
     return result(out, notes, {});
   }
+  const incomplete = () => notes.push(notWhole(response.cut));
   if (response.status >= 200 && response.status < 300) {
     if (operation === 'createImages') out.push(...checkImagesSuccess(response, analysis, profile, notes));
     else {
       const parsed = parseJsonBody(response.body);
-      if (parsed.violation) out.push(...on('response', [parsed.violation]));
+      if (parsed.violation && cut) incomplete();
+      else if (parsed.violation) out.push(...on('response', [parsed.violation]));
       else out.push(...on('response', validateSchema(SUCCESS_SCHEMA[operation], parsed.value)));
     }
     return result(out, notes, {});
   }
   const parsed = parseJsonBody(response.body);
+  if (parsed.violation && cut) {
+    incomplete();
+    return result(out, notes, {});
+  }
   if (parsed.violation) {
     out.push(...on('response', [{ ...parsed.violation, message: `error ${parsed.violation.message}` }]));
     return result(out, notes, {});
@@ -498,7 +544,7 @@ export function validateResponse(
 ): CheckResult {
   const analysis = options.request ? analyzeRequest(options.request, options) : undefined;
   const operation = analysis?.result.operation ?? options.operation ?? 'createImages';
-  return analyzeResponse(response, operation, analysis, options.profile ?? 'contract');
+  return analyzeResponse(response, operation, analysis, options);
 }
 
 /**
@@ -527,7 +573,7 @@ export function validateExchange(
     };
   }
   const analysis = analyzeRequest(exchange.request, options);
-  const response = analyzeResponse(exchange.response, operation, analysis, options.profile ?? 'contract');
+  const response = analyzeResponse(exchange.response, operation, analysis, options);
   const notes = [...analysis.result.notes, ...response.notes];
   let requestViolations = analysis.result.violations;
   const refusal = analysis.result.refusal;
@@ -540,7 +586,9 @@ export function validateExchange(
     requestViolations = [];
   }
   const violations = [...requestViolations, ...response.violations];
-  return { ok: violations.length === 0, violations, notes, operation };
+  const checked: ExchangeCheckResult = { ok: violations.length === 0, violations, notes, operation };
+  if (exchange.response.cut !== undefined) checked.cut = exchange.response.cut;
+  return checked;
 }
 
 function pathOf(url: string): string {

@@ -26,11 +26,14 @@ Options:
                       mock: also the mock's own rules and defaults (recordings of this mock)
                                                                     (default contract)
   --catalog <file>    models for the per-model rules: {"models":[…]} (default: the built-in catalog)
+  --allow-cuts        an answer recorded cut short (connection closed mid-body) passes with a note
+                      instead of failing: for recordings of the mock's own fault scenarios
   --verbose           also list the exchanges that passed
   --no-color          no ANSI colours (also: NO_COLOR=1)
   -h, --help          show this help
 
-Exit code: 0 no violation, 1 violations, 2 unusable input (a corrupt file, a bad line, no exchanges).
+Exit code: 0 no violation, 1 violations (an answer cut short is one, unless --allow-cuts), 2 unusable
+input (a corrupt file, a bad line, no exchanges).
 `;
 
 const REPORTERS: readonly ReporterName[] = ['human', 'json', 'junit'];
@@ -101,6 +104,7 @@ const OPTIONS = {
   output: { type: 'string' },
   catalog: { type: 'string' },
   profile: { type: 'string' },
+  'allow-cuts': { type: 'boolean' },
   verbose: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -138,6 +142,7 @@ export async function validate(argv: string[]): Promise<number> {
       ...(format ? { format } : {}),
       ...(catalog ? { catalog } : {}),
       profile,
+      allowCuts: values['allow-cuts'] ?? false,
     });
     stream.destroy();
     report.exchanges.push(...result.exchanges);

@@ -1,5 +1,6 @@
 import { type MockAnswer, textAnswer } from '../core/answer.ts';
 import { toWebResponse } from '../core/web.ts';
+import { redactText, redactValue } from '../secrets/redact.ts';
 import type { ErrorResponse } from './types.ts';
 import type { Violation } from './violations.ts';
 
@@ -21,7 +22,10 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<number, string>> = {
   529: 'Provider returned error',
 };
 
-/** An error answer in the service's shape, on its way to becoming a Response. */
+/**
+ * An error answer in the service's shape, on its way to becoming a Response. Its message and
+ * metadata are redacted as they are made: an error may echo what the client sent (a header, a URL).
+ */
 export class ImagesApiError extends Error {
   readonly status: number;
   readonly metadata: Record<string, unknown> | undefined;
@@ -36,11 +40,11 @@ export class ImagesApiError extends Error {
     // An answer, not a bug: no stack trace (capturing one per refused request costs 4–7% CPU).
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(message);
+    super(redactText(message));
     Error.stackTraceLimit = limit;
     this.name = 'ImagesApiError';
     this.status = status;
-    this.metadata = metadata;
+    this.metadata = metadata && redactValue(metadata);
     this.headers = headers;
   }
 

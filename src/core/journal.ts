@@ -1,6 +1,7 @@
 import type { Violation } from '../contract/violations.ts';
 import type { RefusedBy } from '../models/plan.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
+import { redactHeader, redactText, redactValue } from '../secrets/redact.ts';
 import type { MockRequest } from './answer.ts';
 
 /** What the mock received and how it answered: one entry of the request journal. */
@@ -10,10 +11,14 @@ export interface RecordedRequest {
   /** When the request arrived (ISO 8601). */
   time: string;
   method: string;
+  /** The URL as sent, with key-carrying query parameters redacted (`?key=[REDACTED]`). */
   url: string;
   /** Path relative to the base path, e.g. `/images`. */
   path: string;
-  /** Request headers, lower-case; `authorization` is redacted to its scheme and last four characters. */
+  /**
+   * Request headers, lower-case, secrets redacted (src/secrets/redact.ts): `authorization` shows
+   * its scheme and last four characters (`Bearer …abcd`), other credentials are `[REDACTED]`.
+   */
   headers: Record<string, string>;
   /** The parsed JSON body (or the raw text when it is not JSON); absent without a body. */
   body?: unknown;
@@ -39,6 +44,8 @@ export interface RecordedRequest {
     /** `error.message` of an error answer. */
     error?: string;
     stream?: boolean;
+    /** Set when the body ended early: the connection was cut, e.g. `after 1 event`. */
+    cut?: string;
   };
   /** Milliseconds from arrival to the answer's head. */
   ms?: number;
@@ -46,13 +53,8 @@ export interface RecordedRequest {
   responseVerdict?: { valid: boolean; violations: Violation[] };
 }
 
-/** `Bearer sk-or-v1-…abcd`: enough to tell keys apart, never enough to use one. */
-export function redactAuthorization(value: string): string {
-  const [scheme, ...rest] = value.trim().split(/\s+/);
-  const token = rest.join(' ');
-  if (!token) return scheme ?? '';
-  return `${scheme} ${token.length > 12 ? `…${token.slice(-4)}` : '…'}`;
-}
+// The journal is read by people telling clients apart: Authorization keeps a hint of which key.
+const HINT = { hint: true };
 
 // Requests arriving within one millisecond share one timestamp text: formatting a date is a
 // measurable part of a small answer's cost at tens of thousands of requests a second.
@@ -81,27 +83,36 @@ export class Journal {
   open(request: MockRequest, path: string): RecordedRequest {
     // Copied and redacted in one pass (`add` would copy a second time): this runs per request.
     const headers: Record<string, string> = {};
-    for (const [name, value] of request.headerEntries()) {
-      headers[name] = name === 'authorization' ? redactAuthorization(value) : value;
-    }
+    for (const [name, value] of request.headerEntries()) headers[name] = redactHeader(name, value, HINT);
     return this.#keep({
       id: this.#next++,
       time: isoNow(),
       method: request.method,
-      url: request.url,
+      url: redactText(request.url),
       path,
       headers,
       verdict: { valid: true, violations: [] },
     });
   }
 
-  /** Adds a finished entry (a proxied exchange, say); the key in its headers is redacted here. */
+  /**
+   * Adds a finished entry (a proxied exchange, say); its secrets are redacted here, in what it
+   * reports of the answer too (an upstream's error message or violations may echo them).
+   */
   add(fields: Omit<RecordedRequest, 'id' | 'time'>): RecordedRequest {
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(fields.headers)) {
-      headers[name] = name === 'authorization' ? redactAuthorization(value) : value;
-    }
-    return this.#keep({ id: this.#next++, time: isoNow(), ...fields, headers });
+    for (const [name, value] of Object.entries(fields.headers))
+      headers[name] = redactHeader(name, value, HINT);
+    const entry: RecordedRequest = {
+      id: this.#next++,
+      time: isoNow(),
+      ...fields,
+      url: redactText(fields.url),
+      headers,
+    };
+    if (fields.response) entry.response = redactValue(fields.response);
+    if (fields.responseVerdict) entry.responseVerdict = redactValue(fields.responseVerdict);
+    return this.#keep(entry);
   }
 
   #keep(entry: RecordedRequest): RecordedRequest {

@@ -7,6 +7,7 @@ import { GENERIC_MODEL_HEADER } from '../models/generic.ts';
 import { DEFAULT_LIMITS, type GenerationLimits } from '../models/plan.ts';
 import { usageFor } from '../models/usage.ts';
 import { mergeScenarios, namedScenario, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
+import { redactText } from '../secrets/redact.ts';
 import { Accounts, type CreditsOptions, type RateLimitOptions } from './accounts.ts';
 import {
   type AnswerHandler,
@@ -166,11 +167,12 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     const scenario = mergeScenarios(baseScenario, ruled?.scenario, preferred, override);
     if (override || ruled || request.header('prefer') !== null || options.scenario) entry.scenario = scenario;
     const given = scenario.images;
+    // `maxImages` below 0 is `fewer-images` without a count: n - 1, at least 1.
     const count = given
       ? given.length
       : scenario.maxImages === undefined
         ? plan.n
-        : Math.min(plan.n, scenario.maxImages > 0 ? scenario.maxImages : Math.max(1, plan.n - 1));
+        : Math.min(plan.n, scenario.maxImages >= 0 ? scenario.maxImages : Math.max(1, plan.n - 1));
     const usage = { ...usageFor(plan, count), ...scenario.usage };
     accounts.assertCanPay(key, usage.cost ?? 0);
 
@@ -201,6 +203,9 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
         partialImages: scenario.partialImages ?? 2,
         check: (event) => checked<ImageStreamEvent>('ImageStreamEvent', event, check),
         onUsage: () => accounts.charge(key, usage.cost ?? 0),
+        onDrop: (events) => {
+          if (entry.response) entry.response.cut = `after ${events} event${events === 1 ? '' : 's'}`;
+        },
       });
     }
 
@@ -277,7 +282,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       // A bug in the mock (or a user catalog that breaks the contract): say so loudly, but answer
       // in the service's shape so the client under test sees a 500, not a transport failure.
       onError(error);
-      const message = error instanceof Error ? error.message : String(error);
+      const message = redactText(error instanceof Error ? error.message : String(error));
       entry.response = { status: 500, contentType: 'application/json', error: message };
       return new ImagesApiError(500, 'Internal Server Error', { mock_error: message }).toAnswer();
     }

@@ -7,15 +7,14 @@ export const sseFrame = (data: unknown) =>
   encoder.encode(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
 
 /**
- * A `text/event-stream` answer whose chunks are produced only when the reader pulls, so a client
- * that goes away stops the generation: `cancel()` runs `onCancel` and ends the iterator.
+ * A body whose chunks are produced only when the reader pulls, so a client that goes away stops
+ * the producer: `cancel()` runs `onCancel` and ends the iterator.
  */
-export function sseAnswer(
+export function pulledBody(
   chunks: AsyncIterator<Uint8Array>,
   onCancel: () => void = () => {},
-  headers: Record<string, string> = {},
-): MockAnswer {
-  const body = new ReadableStream<Uint8Array>({
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const next = await chunks.next();
@@ -30,6 +29,15 @@ export function sseAnswer(
       await chunks.return?.(undefined).catch(() => {});
     },
   });
+}
+
+/** A `text/event-stream` answer produced as it is read (see `pulledBody`). */
+export function sseAnswer(
+  chunks: AsyncIterator<Uint8Array>,
+  onCancel: () => void = () => {},
+  headers: Record<string, string> = {},
+): MockAnswer {
+  const body = pulledBody(chunks, onCancel);
   return {
     status: 200,
     headers: Object.entries({

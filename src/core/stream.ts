@@ -2,6 +2,7 @@ import type { ImageGenerationUsage, ImageStreamEvent } from '../contract/types.t
 import type { GenerationPlan } from '../models/plan.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import type { MockAnswer } from './answer.ts';
+import { DroppedConnection, dropConnection } from './drop.ts';
 import { imageBase64, type SynthesizedImage } from './images.ts';
 import { sseAnswer, sseFrame } from './respond.ts';
 import { sleep } from './sleep.ts';
@@ -26,6 +27,8 @@ export interface StreamOptions {
   check: (event: ImageStreamEvent) => ImageStreamEvent;
   /** Called once, when the last completed event (the one with usage) is sent. */
   onUsage: () => void;
+  /** Called when the stream is cut (`stream-drop`), with the number of events sent before. */
+  onDrop?: (events: number) => void;
 }
 
 /**
@@ -67,10 +70,8 @@ function* streamEvents(options: StreamOptions): Generator<ImageStreamEvent> {
 const encoder = new TextEncoder();
 const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
 
-/** Thrown into the body stream to drop the connection mid-stream (the `stream-drop` scenario). */
-export class DroppedConnection extends Error {
-  override name = 'DroppedConnection';
-}
+// Where it was defined first; kept for the modules that import it from here.
+export { DroppedConnection };
 
 /** The byte chunks of the stream: events framed, paced and faulted as the scenario says. */
 async function* streamChunks(options: StreamOptions, signal: AbortSignal): AsyncGenerator<Uint8Array> {
@@ -101,25 +102,43 @@ async function* streamChunks(options: StreamOptions, signal: AbortSignal): Async
     }
   };
 
-  for (const event of streamEvents(options)) {
-    if (scenario.dropAfter !== undefined && sent >= scenario.dropAfter) {
-      yield* flushMerged();
-      throw new DroppedConnection('connection dropped mid-stream (stream-drop scenario)');
+  // The fault due after `sent` events, if any: the drop first when both are.
+  const due = (sent: number) =>
+    scenario.dropAfter !== undefined && sent >= scenario.dropAfter
+      ? 'drop'
+      : scenario.streamErrorAfter !== undefined && sent >= scenario.streamErrorAfter
+        ? 'error'
+        : undefined;
+  const fault = async function* (kind: 'drop' | 'error') {
+    yield* flushMerged();
+    if (kind === 'drop') {
+      options.onDrop?.(sent);
+      return yield* dropConnection('connection dropped mid-stream (stream-drop scenario)');
     }
-    if (scenario.streamErrorAfter !== undefined && sent >= scenario.streamErrorAfter) {
-      const error: ImageStreamEvent = {
-        type: 'error',
-        error: {
-          message: 'The provider returned an error mid-stream',
-          code: 'upstream_error',
-          param: null,
-          type: 'provider_error',
-        },
-      };
-      yield* emit(sseFrame(options.check(error)));
-      yield* flushMerged();
+    const error: ImageStreamEvent = {
+      type: 'error',
+      error: {
+        message: 'The provider returned an error mid-stream',
+        code: 'upstream_error',
+        param: null,
+        type: 'provider_error',
+      },
+    };
+    yield* emit(sseFrame(options.check(error)));
+    yield* flushMerged();
+  };
+
+  // The fault is looked for before the next event is made, so no image is made only to be dropped.
+  const events = streamEvents(options);
+  for (;;) {
+    const kind = due(sent);
+    if (kind) {
+      yield* fault(kind);
       return;
     }
+    const next = events.next();
+    if (next.done) break;
+    const event = next.value;
     if (sent > 0 && interval > 0) {
       yield* flushMerged();
       await sleep(interval, signal);
@@ -128,6 +147,12 @@ async function* streamChunks(options: StreamOptions, signal: AbortSignal): Async
     if (event.type === 'image_generation.completed' && event.usage) options.onUsage();
     yield* emit(sseFrame(options.check(event)));
     sent++;
+  }
+  // `after` at or beyond the events the answer has: every event went out, and the fault takes the
+  // place of `[DONE]`, so a stream fault always shows.
+  if (scenario.dropAfter !== undefined || scenario.streamErrorAfter !== undefined) {
+    yield* fault(scenario.dropAfter !== undefined ? 'drop' : 'error');
+    return;
   }
   yield* emit(sseFrame('[DONE]'));
   yield* flushMerged();

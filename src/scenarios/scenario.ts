@@ -23,15 +23,21 @@ export interface Scenario {
   partialImages?: number;
   /** Milliseconds between stream events (0: as fast as the reader pulls). */
   interval?: number;
-  /** Send an `error` event after this many events, then end the stream. */
+  /**
+   * Send an `error` event after this many events, then end the stream; 0: before the first event;
+   * at or beyond the stream's events: after all of them, instead of `[DONE]`.
+   */
   streamErrorAfter?: number;
-  /** Drop the connection after this many events. */
+  /**
+   * Drop the connection after this many events (the head is sent first); 0: before the first
+   * event; at or beyond the stream's events: after all of them, instead of `[DONE]`.
+   */
   dropAfter?: number;
   /** Send `: keep-alive` comments before every event. */
   keepAlive?: boolean;
   /** `split`: cut every frame into several chunks; `merged`: several frames per chunk. */
   framing?: 'split' | 'merged';
-  /** Return at most this many images. */
+  /** Return at most this many images (0: none); below 0, n - 1 and at least 1. */
   maxImages?: number;
   /** Answer with these images instead of synthesized ones (in JSON and in streams). */
   images?: ProvidedImage[];
@@ -61,23 +67,108 @@ export interface ScenarioOptions {
 const badControl = (message: string) =>
   new ImagesApiError(400, `[openrouter-images-mock] ${message}`, { header: 'prefer' });
 
+/** A modifier of the `Prefer` header (and the option of the same name in code). */
+export interface PreferParameter {
+  /** Largest value taken; every parameter is a whole number from 0. */
+  max: number;
+  /** What the value means at its edges, as the README's Scenarios section says it. */
+  edges: string;
+}
+
+const ANY = Number.MAX_SAFE_INTEGER;
+/** Longest wait a latency or interval may ask for: 10 minutes (as `serve --interval` takes). */
+const LONGEST_WAIT_MS = 600_000;
+
+/**
+ * Every numeric parameter, its range and its meaning at the edges. Values are decimal digits only;
+ * anything else (empty, negative, `1.5`, `1e3`, beyond `max`) is a 400 naming the parameter.
+ */
+export const PREFER_PARAMETERS = {
+  code: {
+    max: 999,
+    edges:
+      'a status of the table selects its scenario; `200` switches a server-wide error scenario off; any other status is a 400',
+  },
+  'retry-after': {
+    max: ANY,
+    edges:
+      'seconds, on error answers only; `0` sends `Retry-After: 0`; on an error scenario without the header it adds one',
+  },
+  latency: {
+    max: LONGEST_WAIT_MS,
+    edges:
+      'ms before the answer; `0` waits not at all (also with `slow`, whose default is 1000); `A-B` draws between the bounds, in either order; equal bounds wait exactly that',
+  },
+  after: {
+    max: ANY,
+    edges:
+      '`stream-drop`, `stream-error`: `0` sends the `200` head, then the fault before the first event; at or beyond the events the stream has, all of them, then the fault instead of `[DONE]`; a JSON answer is sent whole',
+  },
+  count: {
+    max: ANY,
+    edges:
+      '`fewer-images`: `0` answers no images (`data: []`, a stream of only `[DONE]`); `n` or more, all `n`; without it, n - 1 and at least 1',
+  },
+  'partial-images': {
+    max: 10,
+    edges: 'streams: `0` sends only the `completed` events; SVG streams `text_chunk` events instead',
+  },
+  interval: {
+    max: LONGEST_WAIT_MS,
+    edges:
+      'ms between stream events; `0` sends them as fast as the client reads; no pause before the first event or before a fault',
+  },
+} as const satisfies Record<string, PreferParameter>;
+
+export type PreferParameterName = keyof typeof PREFER_PARAMETERS;
+
+const DIGITS = /^\d+$/;
+
+/** A parameter's value, checked against its range; `where` prefixes the message (`Prefer `). */
+function parameter(name: PreferParameterName, value: string | number, where = ''): number {
+  const { max } = PREFER_PARAMETERS[name];
+  const n = typeof value === 'number' ? value : DIGITS.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    const range = max === ANY ? '>= 0' : `from 0 to ${max}`;
+    throw badControl(`${where}${name} must be a whole number ${range}, got "${value}"`);
+  }
+  return n;
+}
+
+/** `300` or `100-400` (bounds in either order). */
+function latencyOf(value: string, where: string): Latency {
+  const parts = value.split('-');
+  if (parts.length > 2) throw badControl(`${where}latency must be N or N-M (milliseconds), got "${value}"`);
+  const [a = 0, b] = parts.map((part) => parameter('latency', part, where));
+  return b === undefined || a === b ? a : { min: Math.min(a, b), max: Math.max(a, b) };
+}
+
+/** A `Latency` given in code, checked as the header's is. */
+function checkedLatency(latency: Latency): Latency {
+  if (typeof latency === 'number') return parameter('latency', latency);
+  const min = parameter('latency', latency.min);
+  const max = parameter('latency', latency.max);
+  return min === max ? min : { min: Math.min(min, max), max: Math.max(min, max) };
+}
+
 /** The `Scenario` a named scenario stands for. Throws (400) for a name that is not in the catalog. */
 export function namedScenario(name: string, options: ScenarioOptions = {}): Scenario {
+  const latency = options.latency === undefined ? undefined : checkedLatency(options.latency);
   if (isErrorScenario(name)) {
     const base = ERROR_SCENARIOS[name] as ErrorScenario;
     const error: ErrorScenario = { ...base };
     if (options.message) error.message = options.message;
-    if (options.retryAfter !== undefined) error.retryAfter = options.retryAfter;
-    return options.latency === undefined ? { error } : { error, latency: options.latency };
+    if (options.retryAfter !== undefined) error.retryAfter = parameter('retry-after', options.retryAfter);
+    return latency === undefined ? { error } : { error, latency };
   }
   if (!isFaultScenario(name)) {
     const known = [...Object.keys(ERROR_SCENARIOS), ...Object.keys(FAULT_SCENARIOS)].join(', ');
     throw badControl(`unknown scenario "${name}"; known scenarios: ${known}`);
   }
-  const after = options.after ?? 1;
+  const after = options.after === undefined ? 1 : parameter('after', options.after);
   switch (name) {
     case 'slow':
-      return { latency: options.latency ?? 1000 };
+      return { latency: latency ?? 1000 };
     case 'stream-error':
       return { streamErrorAfter: after };
     case 'stream-drop':
@@ -89,7 +180,8 @@ export function namedScenario(name: string, options: ScenarioOptions = {}): Scen
     case 'merged-frames':
       return { framing: 'merged' };
     case 'fewer-images':
-      return { maxImages: options.count ?? -1 };
+      // -1: n - 1, at least 1 (see `Scenario.maxImages`).
+      return { maxImages: options.count === undefined ? -1 : parameter('count', options.count) };
   }
 }
 
@@ -97,13 +189,6 @@ export function namedScenario(name: string, options: ScenarioOptions = {}): Scen
 export function mergeScenarios(...scenarios: (Scenario | undefined)[]): Scenario {
   return Object.assign({}, ...scenarios.filter(Boolean));
 }
-
-const nonNegativeInt = (key: string, value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw badControl(`Prefer ${key} must be a whole number >= 0, got "${value}"`);
-  return n;
-};
 
 /**
  * What a `Prefer` header says, as data: the scenario names (`scenario=a b`), the status
@@ -145,8 +230,9 @@ export function scenarioFromFields(fields: PreferFields): Scenario | undefined {
 /**
  * Reads a Prism-style `Prefer` header: `code=429`, `scenario=rate-limited`, with modifiers
  * `retry-after=2`, `latency=300` or `latency=100-400`, `after=2`, `count=1`,
- * `partial-images=3`, `interval=50`. Tokens are separated by commas or semicolons; other
- * preferences (e.g. `respond-async`) are ignored, as RFC 7240 asks.
+ * `partial-images=3`, `interval=50` (ranges and edges in `PREFER_PARAMETERS`). Tokens are
+ * separated by commas or semicolons; a repeated one counts as its last; other preferences (e.g.
+ * `respond-async`) are ignored, as RFC 7240 asks.
  */
 export function scenarioFromPrefer(header: string | null): Scenario | undefined {
   if (!header) return undefined;
@@ -156,20 +242,18 @@ export function scenarioFromPrefer(header: string | null): Scenario | undefined 
     const name = key?.trim().toLowerCase();
     if (name) prefs.set(name, rest.join('=').trim().replace(/^"|"$/g, ''));
   }
+  const where = 'Prefer ';
   const fields: PreferFields = {};
-  const number = (key: string) => {
-    const value = prefs.get(key);
-    return value === undefined ? undefined : nonNegativeInt(key, value);
+  const number = (name: PreferParameterName) => {
+    const value = prefs.get(name);
+    return value === undefined ? undefined : parameter(name, value, where);
   };
   const set = <K extends keyof PreferFields>(key: K, value: PreferFields[K] | undefined) => {
     if (value !== undefined) fields[key] = value;
   };
   set('retryAfter', number('retry-after'));
   const latency = prefs.get('latency');
-  if (latency !== undefined) {
-    const [min, max] = latency.split('-').map((part) => nonNegativeInt('latency', part));
-    fields.latency = max === undefined ? (min ?? 0) : { min: min ?? 0, max };
-  }
+  if (latency !== undefined) fields.latency = latencyOf(latency, where);
   set('after', number('after'));
   set('count', number('count'));
   set('code', number('code'));

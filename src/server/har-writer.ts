@@ -1,12 +1,28 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { RecordedExchange } from '../check/exchange.ts';
-import { redactHeaders } from '../check/redact.ts';
+import { redactHeaders, redactText, redactValue } from '../secrets/redact.ts';
 
 const isText = (contentType: string | undefined) =>
   !contentType || /^(?:text\/|application\/(?:[\w.+-]*\+)?json)/i.test(contentType);
 
 function harHeaders(headers: Record<string, string>) {
-  return Object.entries(redactHeaders(headers)).map(([name, value]) => ({ name, value }));
+  return Object.entries(headers).map(([name, value]) => ({ name, value }));
+}
+
+/**
+ * An exchange as a recording may hold it: secrets in headers and in the URL's query replaced
+ * (src/secrets/redact.ts), and in error bodies, which may echo them. Other bodies are kept as
+ * sent: replay matches requests by their body, and images carry no keys.
+ */
+export function redactExchange(exchange: RecordedExchange): RecordedExchange {
+  const { request, response } = exchange;
+  const redacted: RecordedExchange = {
+    request: { ...request, url: redactText(request.url), headers: redactHeaders(request.headers) },
+    response: { ...response, headers: redactHeaders(response.headers) },
+  };
+  if (response.status >= 400 && response.body !== undefined)
+    redacted.response.body = redactValue(response.body);
+  return redacted;
 }
 
 /** A recorded body as the text that went over the wire (JSON bodies were parsed when recorded). */
@@ -14,9 +30,12 @@ export function bodyText(body: unknown): string {
   return typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
 }
 
-/** One exchange as a HAR 1.2 entry, credentials redacted. */
+/**
+ * One exchange as a HAR 1.2 entry, credentials redacted. An answer cut short carries the custom
+ * field `response._cut` (HAR allows `_`-prefixed fields), e.g. `"after 1 event"`.
+ */
 export function toHarEntry(exchange: RecordedExchange, started: Date, ms: number) {
-  const { request, response } = exchange;
+  const { request, response } = redactExchange(exchange);
   const requestType = request.headers['content-type'];
   const responseType = response.headers['content-type'] ?? 'application/octet-stream';
   const requestText = bodyText(request.body);
@@ -52,6 +71,7 @@ export function toHarEntry(exchange: RecordedExchange, started: Date, ms: number
       redirectURL: '',
       headersSize: -1,
       bodySize: responseText.length,
+      ...(response.cut === undefined ? {} : { _cut: response.cut }),
     },
     cache: {},
     timings: { send: 0, wait: ms, receive: 0 },
@@ -87,7 +107,10 @@ export class HarWriter {
   }
 }
 
-/** Writes JSONL exchanges (`{request, response}` per line), credentials redacted: for `validate`. */
+/**
+ * Writes JSONL exchanges (`{request, response}` per line), credentials redacted: for `validate`.
+ * An answer cut short carries `response.cut`, e.g. `"after 1 event"`.
+ */
 export class JsonlWriter {
   readonly #fd: number;
   #closed = false;
@@ -98,9 +121,7 @@ export class JsonlWriter {
 
   add(exchange: RecordedExchange): void {
     if (this.#closed) return;
-    const request = { ...exchange.request, headers: redactHeaders(exchange.request.headers) };
-    const response = { ...exchange.response, headers: redactHeaders(exchange.response.headers) };
-    writeSync(this.#fd, `${JSON.stringify({ request, response })}\n`);
+    writeSync(this.#fd, `${JSON.stringify(redactExchange(exchange))}\n`);
   }
 
   close(): void {

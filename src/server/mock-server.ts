@@ -4,8 +4,8 @@ import { readExchanges } from '../check/read.ts';
 import { redactText } from '../check/redact.ts';
 import { validateExchange } from '../check/validate.ts';
 import type { AnswerHandler } from '../core/answer.ts';
+import { DroppedConnection } from '../core/drop.ts';
 import { answerHandlerOf, createImagesMock, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
-import { DroppedConnection } from '../core/stream.ts';
 import { type CatalogFileOption, withCatalogFile } from '../models/catalog-file-option.ts';
 import { isLoopbackHost } from './control/access.ts';
 import { withControl } from './control/routes.ts';
@@ -120,6 +120,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
             status: response.status,
             contentType: response.headers['content-type'] ?? null,
             ...(typeof error === 'string' ? { error } : {}),
+            ...(response.cut === undefined ? {} : { cut: response.cut }),
           },
           ms,
         });

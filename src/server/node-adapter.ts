@@ -71,6 +71,8 @@ function defaultOnError(error: unknown): void {
  * `onError`; the listener itself never throws.
  *
  * A `Response.error()` (status 0) destroys the connection, the closest a server gets to a network error.
+ * A body that fails, even before its first byte, is a cut: the status and what was read go out,
+ * then the socket closes without the body's end (never a 500 once the handler has answered).
  *
  * @param handler The core: `(request) => Promise<Response>`.
  * @param options Body limit (default 10 MiB) and error sink (default `console.error`).
@@ -237,6 +239,8 @@ async function serve(
     return;
   }
 
+  // Read from the body but not yet written: what a body failing before the head went out still sends.
+  let unsent: Uint8Array | undefined;
   try {
     reader = source.getReader();
     const first = await reader.read();
@@ -251,6 +255,7 @@ async function serve(
     let next: Promise<ReadableStreamReadResult<Uint8Array>> | undefined = reader.read();
     // Awaited below unless the exchange is abandoned first; then its failure must not go unhandled.
     next.catch(noop);
+    unsent = first.value;
     const peeked = await peek(next);
     if (settled) return;
     if (peeked?.done) {
@@ -261,6 +266,7 @@ async function serve(
       return;
     }
     writeHead(res, status, statusText, headers);
+    unsent = undefined;
     let chunk: Uint8Array = first.value;
     for (;;) {
       if (!res.write(chunk)) await drained(res);
@@ -277,14 +283,16 @@ async function serve(
     settled = true;
     reader?.cancel().catch(noop);
     onError(error);
-    // Once the head is out the status cannot change: close the socket without the final chunk, so
-    // the client gets what was written and then sees the body cut. `end` flushes first; `destroy`
-    // alone would drop bytes still queued.
-    if (res.headersSent) {
-      const socket = res.socket;
-      socket?.end();
-      setTimeout(() => socket?.destroy(), 1000).unref();
-    } else sendError(res, 500);
+    // The handler has answered: a body that fails (a dropped stream, a cut upstream) is a cut
+    // connection, never a 500. A head not out yet goes out now, with what was read of the body.
+    if (!res.headersSent) writeHead(res, status, statusText, headers);
+    if (unsent) res.write(unsent);
+    else res.flushHeaders();
+    // Close the socket without the final chunk, so the client gets what was written and then sees
+    // the body cut. `end` flushes first; `destroy` alone would drop bytes still queued.
+    const socket = res.socket;
+    socket?.end();
+    setTimeout(() => socket?.destroy(), 1000).unref();
   }
 }
 

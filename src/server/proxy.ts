@@ -1,4 +1,6 @@
 import { ImagesApiError } from '../contract/errors.ts';
+import { DroppedConnection } from '../core/drop.ts';
+import { pulledBody } from '../core/respond.ts';
 import type { FetchHandler } from './node-adapter.ts';
 
 // Hop-by-hop headers, and those fetch computes itself, are not forwarded.
@@ -38,23 +40,49 @@ export function createProxyHandler(upstream: string, basePath: string): FetchHan
       // fetch has already decoded the body; its encoding and length no longer apply.
       out.delete('content-encoding');
       out.delete('content-length');
-      return new Response(answer.body, {
+      return new Response(answer.body && relayed(answer.body), {
         status: answer.status,
         statusText: answer.statusText,
         headers: out,
       });
     } catch (error) {
       if (request.signal.aborted) throw error;
-      const detail =
-        error instanceof Error
-          ? error.cause instanceof Error
-            ? error.cause.message
-            : error.message
-          : String(error);
+      const detail = causeOf(error);
       return new ImagesApiError(
         502,
         `openrouter-images-mock proxy: upstream ${base} did not answer (${detail})`,
       ).toResponse();
     }
   };
+}
+
+const causeOf = (error: unknown) =>
+  error instanceof Error
+    ? error.cause instanceof Error
+      ? error.cause.message
+      : error.message
+    : String(error);
+
+/**
+ * The upstream's body as it comes. When the upstream cuts it short, the client's connection is cut
+ * the same way (a `DroppedConnection`, as the mock's own `stream-drop` is): what the upstream did,
+ * passed on and recorded, not a failure of this server to report.
+ */
+function relayed(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  async function* chunks() {
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        throw new DroppedConnection(`the upstream closed the connection mid-body (${causeOf(error)})`);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return pulledBody(chunks(), () => {
+    reader.cancel().catch(() => {});
+  });
 }

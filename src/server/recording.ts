@@ -1,12 +1,15 @@
 import { decodeBody, normalizeHeaders, type RecordedExchange } from '../check/exchange.ts';
+import { parseSse } from '../check/sse.ts';
 import type { FetchHandler } from './node-adapter.ts';
 
-/** Called once an exchange is complete: the answer's whole body has gone to the client. */
+/** Called once an exchange is complete: the answer's whole body has gone to the client, or was cut. */
 export type ExchangeListener = (exchange: RecordedExchange, started: Date, ms: number) => void;
 
 /**
  * Wraps a handler so every exchange is also observed whole (for recording and checking): the
- * request body is read once and handed on, the response body is teed as it streams to the client.
+ * request body is read once and handed on; the response body is recorded chunk by chunk as the
+ * client's side reads it, so the record holds what was sent. A body that fails (a dropped stream,
+ * a cut upstream) reaches the client failing just the same, and is recorded with `cut`.
  */
 export function withRecording(handler: FetchHandler, onExchange: ExchangeListener): FetchHandler {
   return async (request) => {
@@ -26,20 +29,94 @@ export function withRecording(handler: FetchHandler, onExchange: ExchangeListene
       response: { status: response.status, headers: normalizeHeaders(response.headers) },
     };
     if (text) recorded.request.body = decodeBody(text, headers['content-type']);
-    const finish = (body: string) => {
-      if (body) recorded.response.body = decodeBody(body, recorded.response.headers['content-type']);
+    const finish = (chunks: Uint8Array[], ending: Ending) => {
+      const bytes = concat(chunks);
+      const body = new TextDecoder().decode(bytes);
+      const contentType = recorded.response.headers['content-type'];
+      if (body) recorded.response.body = decodeBody(body, contentType);
+      if (ending !== 'whole') {
+        const far = howFar(body, bytes.byteLength, contentType);
+        recorded.response.cut = ending === 'client left' ? `${far}: the client went away` : far;
+      }
       onExchange(recorded, started, Math.round(performance.now() - t0));
     };
-    if (!response.body) {
-      finish('');
+    // A HEAD answer's body is never sent: nothing to record, and its dropping is no cut.
+    if (!response.body || request.method.toUpperCase() === 'HEAD') {
+      finish([], 'whole');
       return response;
     }
-    const [toClient, toRecord] = response.body.tee();
-    new Response(toRecord).text().then(finish, () => finish(''));
-    return new Response(toClient, {
+    return new Response(observed(response.body, finish), {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     });
   };
+}
+
+/** How a body ended: in full, cut by the connection (a drop, a cut upstream), or by the client leaving. */
+type Ending = 'whole' | 'cut' | 'client left';
+
+/**
+ * The same body, passed on chunk by chunk as it is pulled (nothing read ahead, no tee), calling
+ * `finish` once with the chunks handed on: at the end, when the source fails, or when the reader
+ * goes away (which stops the source too).
+ */
+function observed(
+  source: ReadableStream<Uint8Array>,
+  finish: (chunks: Uint8Array[], ending: Ending) => void,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  const chunks: Uint8Array[] = [];
+  let done = false;
+  const end = (ending: Ending) => {
+    if (done) return;
+    done = true;
+    finish(chunks, ending);
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          end('cut');
+          controller.error(error);
+          return;
+        }
+        if (next.done) {
+          end('whole');
+          controller.close();
+          return;
+        }
+        chunks.push(next.value);
+        controller.enqueue(next.value);
+      },
+      cancel(reason) {
+        end('client left');
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** `after 2 events` for a stream (complete frames, as a client counts them), else `after 1234 bytes`. */
+function howFar(body: string, bytes: number, contentType: string | undefined): string {
+  if (contentType && /^text\/event-stream\b/i.test(contentType)) {
+    const events = parseSse(body).messages.length;
+    return `after ${events} event${events === 1 ? '' : 's'}`;
+  }
+  return `after ${bytes} byte${bytes === 1 ? '' : 's'}`;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
 }

@@ -1,5 +1,8 @@
 import type { RecordedExchange } from '../check/exchange.ts';
 import { ImagesApiError } from '../contract/errors.ts';
+import { dropConnection } from '../core/drop.ts';
+import { pulledBody } from '../core/respond.ts';
+import { redactText } from '../secrets/redact.ts';
 import { bodyText } from './har-writer.ts';
 import type { FetchHandler } from './node-adapter.ts';
 
@@ -13,15 +16,28 @@ function canonical(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
 
+// Recordings hold URLs with their secrets redacted: a live request is matched redacted the same way.
 const pathOf = (url: string) => {
   const { pathname, search } = new URL(url);
-  return `${pathname}${search}`;
+  return redactText(`${pathname}${search}`);
 };
+
+/** The recorded body; for an answer recorded cut, what was sent and then the same cut. */
+function replayedBody(body: unknown, cut: string | undefined): string | ReadableStream<Uint8Array> | null {
+  const text = body === undefined ? null : bodyText(body);
+  if (cut === undefined) return text;
+  async function* chunks() {
+    if (text) yield new TextEncoder().encode(text);
+    yield* dropConnection(`replayed cut (${cut})`);
+  }
+  return pulledBody(chunks());
+}
 
 /**
  * Answers from recorded exchanges: a request gets the recorded answer of the exchange with the
  * same method, path (after the base path) and body; repeated requests get the recordings in
- * order, starting over after the last. Anything unrecorded gets 404 saying so.
+ * order, starting over after the last. Anything unrecorded gets 404 saying so. An answer recorded
+ * cut (`cut` / `_cut`) is replayed cut: what was recorded, then the connection drops.
  */
 export function createReplayHandler(
   exchanges: RecordedExchange[],
@@ -64,7 +80,6 @@ export function createReplayHandler(
     headers.delete('content-length');
     headers.delete('content-encoding');
     headers.delete('transfer-encoding');
-    const payload = response.body === undefined ? null : bodyText(response.body);
-    return new Response(payload, { status: response.status, headers });
+    return new Response(replayedBody(response.body, response.cut), { status: response.status, headers });
   };
 }

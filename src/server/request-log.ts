@@ -1,4 +1,5 @@
 import type { RecordedRequest } from '../core/journal.ts';
+import { redactText } from '../secrets/redact.ts';
 
 export type LogFormat = 'pretty' | 'json';
 
@@ -8,30 +9,38 @@ const model = (entry: RecordedRequest) => {
 };
 
 /**
- * One line per request: method, path, status, model and milliseconds. Built from the journal
- * entry, whose headers are already redacted, so a key can never reach the log.
+ * One line per request: method, path, status, model and milliseconds (and how a cut answer ended,
+ * when that is known as the line is written). Built from the journal entry, whose headers and URL
+ * are already redacted; the line is redacted once more as a whole, since the model, violations and
+ * error messages echo what the client sent.
  */
 export function formatRequestLine(entry: RecordedRequest, format: LogFormat): string {
-  const status = entry.response?.status ?? 0;
-  if (format === 'json') {
-    return JSON.stringify({
-      time: entry.time,
-      method: entry.method,
-      path: new URL(entry.url).pathname,
-      status,
-      model: model(entry) ?? null,
-      ms: entry.ms ?? null,
-      ...(entry.verdict.valid ? {} : { violations: entry.verdict.violations.map((v) => v.message) }),
-      ...(entry.response?.error ? { error: entry.response.error } : {}),
-    });
-  }
+  return redactText(format === 'json' ? jsonLine(entry) : prettyLine(entry));
+}
+
+function jsonLine(entry: RecordedRequest): string {
+  return JSON.stringify({
+    time: entry.time,
+    method: entry.method,
+    path: new URL(entry.url).pathname,
+    status: entry.response?.status ?? 0,
+    model: model(entry) ?? null,
+    ms: entry.ms ?? null,
+    ...(entry.verdict.valid ? {} : { violations: entry.verdict.violations.map((v) => v.message) }),
+    ...(entry.response?.error ? { error: entry.response.error } : {}),
+    ...(entry.response?.cut ? { cut: entry.response.cut } : {}),
+  });
+}
+
+function prettyLine(entry: RecordedRequest): string {
   const parts = [
     entry.method,
     new URL(entry.url).pathname,
-    String(status),
+    String(entry.response?.status ?? 0),
     model(entry) ?? '-',
     `${entry.ms ?? 0}ms`,
   ];
+  if (entry.response?.cut) parts.push(`(cut ${entry.response.cut})`);
   if (!entry.verdict.valid) parts.push(`(${entry.verdict.violations.map((v) => v.message).join('; ')})`);
   return parts.join(' ');
 }

@@ -13,6 +13,8 @@ export interface ReportedExchange {
   ok: boolean;
   /** Set when the exchange was not checked, with the reason. */
   skipped?: string;
+  /** Set when the recorded answer was cut short, e.g. `after 1 event` (a failure unless cuts are allowed). */
+  cut?: string;
   violations: CheckViolation[];
   notes: string[];
 }
