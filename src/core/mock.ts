@@ -17,7 +17,7 @@ import {
   textAnswer,
 } from './answer.ts';
 import { authenticate } from './auth.ts';
-import { imageBase64, prepareSynthesis, synthesizeImage } from './images.ts';
+import { imageBase64, prepareSynthesis, type SynthesizedImage, synthesizeImage } from './images.ts';
 import { Journal, type RecordedRequest } from './journal.ts';
 import { latencyMs, sleep } from './sleep.ts';
 import { streamAnswer } from './stream.ts';
@@ -67,6 +67,11 @@ export interface ImagesMockOptions extends CatalogOptions {
   journalLimit?: number;
   /** Called with each request's journal entry once its answer's head is ready (for request logs). */
   onAnswered?: (entry: RecordedRequest) => void;
+  /**
+   * Called with each image answered (`bytes` shared, read-only): in a JSON answer before
+   * `onAnswered`, in a stream once its completed event is sent. The server's gallery keeps them.
+   */
+  onImage?: (entry: RecordedRequest, index: number, bytes: Uint8Array, mediaType: string) => void;
 }
 
 /** The one resolver behind the MSW handlers and the standalone server. */
@@ -118,6 +123,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   );
   const accounts = new Accounts(options.credits, options.rateLimit, now);
   const journal = new Journal(options.journalLimit ?? 1000);
+  const onImage = options.onImage;
 
   const checked = <T>(schema: SchemaName, body: T, check = checkResponses): T => {
     if (check) {
@@ -193,12 +199,15 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
         partialImages: scenario.partialImages ?? 2,
         check: (event) => checked<ImageStreamEvent>('ImageStreamEvent', event, check),
         onUsage: () => accounts.charge(key, usage.cost ?? 0),
+        onImage: onImage && ((index, image) => onImage(entry, index, image.bytes, image.mediaType)),
       });
     }
 
     const data: ImageGenerationResponse['data'] = [];
+    const images: SynthesizedImage[] = [];
     for (let index = 0; index < count; index++) {
       const image = imageAt(index);
+      images.push(image);
       data.push({ b64_json: imageBase64(image.bytes), media_type: image.mediaType });
     }
     const answer = checked(
@@ -207,6 +216,8 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       check,
     );
     accounts.charge(key, usage.cost ?? 0);
+    if (onImage)
+      for (const [index, image] of images.entries()) onImage(entry, index, image.bytes, image.mediaType);
     return textAnswer(imagesJson(answer), 200, { 'content-type': 'application/json', ...rateHeaders });
   }
 

@@ -26,6 +26,8 @@ export interface StreamOptions {
   check: (event: ImageStreamEvent) => ImageStreamEvent;
   /** Called once, when the last completed event (the one with usage) is sent. */
   onUsage: () => void;
+  /** Called with each image once its completed event is sent. */
+  onImage?: (index: number, image: SynthesizedImage) => void;
 }
 
 /**
@@ -61,6 +63,8 @@ function* streamEvents(options: StreamOptions): Generator<ImageStreamEvent> {
     };
     if (index === count - 1) completed.usage = options.usage;
     yield completed;
+    // The consumer asks for the next event only once it has sent this one: the image was answered.
+    options.onImage?.(index, image);
   }
 }
 
