@@ -8,6 +8,7 @@ import { answerHandlerOf, createImagesMock, type ImagesMock, type ImagesMockOpti
 import { DroppedConnection } from '../core/stream.ts';
 import { type CatalogFileOption, withCatalogFile } from '../models/catalog-file-option.ts';
 import { withCors } from './cors.ts';
+import { createGallery, type Gallery, type GalleryOptions } from './gallery/gallery.ts';
 import { recorderFor } from './har-writer.ts';
 import { withInspection } from './inspection.ts';
 import { type ListenOptions, listenAnswers, type RunningServer } from './listen.ts';
@@ -41,6 +42,11 @@ export interface MockServerOptions
   replay?: string;
   /** Called with each exchange once complete, and how it fares against the contract (proxy, replay). */
   onExchange?: (exchange: RecordedExchange, violations: string[]) => void;
+  /**
+   * The gallery at `GET /__mock/` and the images it keeps (the last 200, at most 64 MiB, unless
+   * told otherwise), or `false` for neither.
+   */
+  gallery?: GalleryOptions | false;
 }
 
 export interface MockServer extends RunningServer {
@@ -57,7 +63,8 @@ export function normalizeBasePath(path: string): string {
 
 /**
  * Starts the standalone mock server: the same resolver as the MSW handlers, over real HTTP, with
- * CORS, the inspection endpoints (`/__mock/health`, `/__mock/requests`) and an optional request log.
+ * CORS, the inspection endpoints (`/__mock/health`, `/__mock/requests`), the gallery (`/__mock/`) and an
+ * optional request log.
  *
  * @example
  * const server = await startMockServer({ port: 0 });
@@ -67,14 +74,25 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const basePath = normalizeBasePath(options.basePath ?? '/api/v1');
   const log = options.log ?? false;
   const logLine = options.logLine ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Made once the mock is, whose journal it shows; the mock reports to it only after that.
+  let gallery: Gallery | undefined;
   const mock = createImagesMock({
     ...withCatalogFile(options),
     baseUrl: `http://localhost${basePath}`,
     onAnswered: (entry) => {
       if (log) logLine(formatRequestLine(entry, log));
+      gallery?.answered(entry);
       options.onAnswered?.(entry);
     },
+    onImage:
+      options.gallery === false
+        ? options.onImage
+        : (entry, index, bytes, mediaType) => {
+            gallery?.imageAnswered(entry, index, bytes, mediaType);
+            options.onImage?.(entry, index, bytes, mediaType);
+          },
   });
+  if (options.gallery !== false) gallery = createGallery(mock, options.gallery);
   const version = packageVersion();
   // Answered by the mock itself, the API runs on plain requests and answers (no Web objects); a
   // proxy, a replay or a recording works on Web `Request`s and `Response`s.
@@ -111,6 +129,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           ms,
         });
         if (log) logLine(formatRequestLine(entry, log));
+        gallery?.answered(entry);
       }
       if (violations.length > 0 && log) {
         logLine(
@@ -128,7 +147,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     api = (request) => (isWebMethod(request.method) ? web(request) : own(request));
   }
   if (options.cors !== false) api = withCors(api);
-  const handler = withInspection(api, mock, version);
+  const inspection = withInspection(api, mock, version);
+  const handler = gallery ? gallery.serve(inspection) : inspection;
   // A dropped connection is a scenario the user asked for, not a failure to report.
   const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
   const server = await listenAnswers(handler, {
@@ -142,6 +162,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     baseUrl: `${server.url}${basePath}`,
     mock,
     close: async () => {
+      gallery?.close();
       await close();
       har?.close();
     },
