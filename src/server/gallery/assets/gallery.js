@@ -187,7 +187,8 @@ function fillRow(element, row) {
     );
   verdict.classList.toggle('valid', row.valid);
   verdict.classList.toggle('invalid', !row.valid);
-  setCell(timing, row.ms === null ? '…' : `${row.ms} ms`, clock(row.time), row.time);
+  const ms = row.ms === null ? '…' : row.ms < 0.1 ? '< 0.1 ms' : `${row.ms} ms`;
+  setCell(timing, ms, clock(row.time), row.time);
 }
 
 function render() {
@@ -445,7 +446,8 @@ function renderDetail(id, entry) {
       : `\n\n${typeof entry.body === 'string' ? entry.body : readable(entry.body)}`;
   $('detail-request').textContent = `${entry.method} ${entry.url}\n${headers.join('\n')}${body}`;
 
-  const lines = [`HTTP ${response.status ?? '…'}`, `content-type: ${response.contentType ?? ''}`];
+  const lines = [`HTTP ${response.status ?? '…'}`];
+  if (response.contentType) lines.push(`content-type: ${response.contentType}`);
   if (response.images !== undefined)
     lines.push(`images: ${response.images}${response.stream ? ' (streamed)' : ''}`);
   if (response.error) lines.push(`error: ${response.error}`);
