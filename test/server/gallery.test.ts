@@ -1,5 +1,6 @@
 // The gallery's routes over real HTTP: the page and its assets under a strict CSP, the images kept
 // per journal entry (bounded, 404 once gone), the redacted detail, and the live feed of rows.
+import { fileURLToPath } from 'node:url';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PAGE_CSP } from '../../src/server/gallery/assets.ts';
@@ -268,6 +269,18 @@ describe('the live feed', () => {
     let row: GalleryRow | undefined;
     while (row?.images.length !== 1) row = ((await feed.next()).data as GalleryRow[]).at(-1);
     expect(row).toMatchObject({ id: 1, stream: true, count: 1, images: [{ mediaType: 'image/png' }] });
+    feed.close();
+  });
+
+  it('lists exchanges the mock did not answer itself (replay, proxy)', async () => {
+    const recording = fileURLToPath(new URL('../../fixtures/recordings/clean.jsonl', import.meta.url));
+    const s = await start({ replay: recording });
+    const feed = subscribe(s);
+    await feed.next(); // the snapshot
+    await (await generate(s, { prompt: 'never recorded' })).text();
+    const { event, data } = await feed.next();
+    expect(event).toBe('rows');
+    expect(data).toMatchObject([{ id: 1, path: '/images', status: 404, prompt: 'never recorded' }]);
     feed.close();
   });
 
