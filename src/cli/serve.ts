@@ -306,5 +306,6 @@ export async function serve(argv: string[]): Promise<MockServer | undefined> {
     );
   }
   process.stdout.write(`openrouter-images-mock listening at ${server.baseUrl}\n`);
+  process.stdout.write(`gallery of requests and images at ${server.url}/__mock/\n`);
   return server;
 }

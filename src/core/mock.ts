@@ -19,7 +19,7 @@ import {
 } from './answer.ts';
 import { authenticate } from './auth.ts';
 import { createControl, type MockControl } from './control/control.ts';
-import { imageBase64, prepareSynthesis, synthesizeImage } from './images.ts';
+import { imageBase64, prepareSynthesis, type SynthesizedImage, synthesizeImage } from './images.ts';
 import { Journal, type RecordedRequest } from './journal.ts';
 import { latencyMs, sleep } from './sleep.ts';
 import { streamAnswer } from './stream.ts';
@@ -69,6 +69,11 @@ export interface ImagesMockOptions extends CatalogOptions {
   journalLimit?: number;
   /** Called with each request's journal entry once its answer's head is ready (for request logs). */
   onAnswered?: (entry: RecordedRequest) => void;
+  /**
+   * Called with each image answered (`bytes` shared, read-only): in a JSON answer before
+   * `onAnswered`, in a stream once its completed event is sent. The server's gallery keeps them.
+   */
+  onImage?: (entry: RecordedRequest, index: number, bytes: Uint8Array, mediaType: string) => void;
 }
 
 /** The one resolver behind the MSW handlers and the standalone server. */
@@ -123,6 +128,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const accounts = new Accounts(options.credits, options.rateLimit, now);
   const journal = new Journal(options.journalLimit ?? 1000);
   const { control, rulesFor } = createControl({ journal, accounts, limits });
+  const onImage = options.onImage;
 
   const checked = <T>(schema: SchemaName, body: T, check = checkResponses): T => {
     if (check) {
@@ -206,12 +212,15 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
         onDrop: (events) => {
           if (entry.response) entry.response.cut = `after ${events} event${events === 1 ? '' : 's'}`;
         },
+        onImage: onImage && ((index, image) => onImage(entry, index, image.bytes, image.mediaType)),
       });
     }
 
     const data: ImageGenerationResponse['data'] = [];
+    const images: SynthesizedImage[] = [];
     for (let index = 0; index < count; index++) {
       const image = imageAt(index);
+      images.push(image);
       data.push({ b64_json: imageBase64(image.bytes), media_type: image.mediaType });
     }
     const answer = checked(
@@ -220,6 +229,8 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       check,
     );
     accounts.charge(key, usage.cost ?? 0);
+    if (onImage)
+      for (const [index, image] of images.entries()) onImage(entry, index, image.bytes, image.mediaType);
     return textAnswer(imagesJson(answer), 200, { 'content-type': 'application/json', ...rateHeaders });
   }
 

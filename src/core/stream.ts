@@ -29,6 +29,8 @@ export interface StreamOptions {
   onUsage: () => void;
   /** Called when the stream is cut (`stream-drop`), with the number of events sent before. */
   onDrop?: (events: number) => void;
+  /** Called with each image once its completed event is sent. */
+  onImage?: (index: number, image: SynthesizedImage) => void;
 }
 
 /**
@@ -64,6 +66,8 @@ function* streamEvents(options: StreamOptions): Generator<ImageStreamEvent> {
     };
     if (index === count - 1) completed.usage = options.usage;
     yield completed;
+    // The consumer asks for the next event only once it has sent this one: the image was answered.
+    options.onImage?.(index, image);
   }
 }
 

@@ -2,6 +2,7 @@
 import '../require-node.ts';
 /* Standalone mock server */
 export { type MockServer, type MockServerOptions, startMockServer } from './mock-server.ts';
+export type { GalleryOptions } from './gallery/gallery.ts';
 
 /* node:http adapter for any Web-standard handler */
 export { type ListenOptions, listen, type RunningServer } from './listen.ts';

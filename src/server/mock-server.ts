@@ -10,6 +10,7 @@ import { type CatalogFileOption, withCatalogFile } from '../models/catalog-file-
 import { isLoopbackHost } from './control/access.ts';
 import { withControl } from './control/routes.ts';
 import { withCors } from './cors.ts';
+import { createGallery, type Gallery, type GalleryOptions } from './gallery/gallery.ts';
 import { recorderFor } from './har-writer.ts';
 import { withInspection } from './inspection.ts';
 import { type ListenOptions, listenAnswers, type RunningServer } from './listen.ts';
@@ -53,6 +54,11 @@ export interface MockServerOptions
    * without it they answer 401 to every request.
    */
   controlToken?: string;
+  /**
+   * The gallery at `GET /__mock/` and the images it keeps (the last 200, at most 64 MiB, unless
+   * told otherwise), or `false` for neither.
+   */
+  gallery?: GalleryOptions | false;
 }
 
 export interface MockServer extends RunningServer {
@@ -70,7 +76,8 @@ export function normalizeBasePath(path: string): string {
 /**
  * Starts the standalone mock server: the same resolver as the MSW handlers, over real HTTP, with
  * CORS, the inspection endpoints (`/__mock/health`, `/__mock/requests`), the control routes
- * (`/__mock/scenarios`, …: see openapi/mock-control.yaml) and an optional request log.
+ * (`/__mock/scenarios`, …: see openapi/mock-control.yaml), the gallery (`/__mock/`) and an optional
+ * request log.
  *
  * @example
  * const server = await startMockServer({ port: 0 });
@@ -80,14 +87,25 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const basePath = normalizeBasePath(options.basePath ?? '/api/v1');
   const log = options.log ?? false;
   const logLine = options.logLine ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Made once the mock is, whose journal it shows; the mock reports to it only after that.
+  let gallery: Gallery | undefined;
   const mock = createImagesMock({
     ...withCatalogFile(options),
     baseUrl: `http://localhost${basePath}`,
     onAnswered: (entry) => {
       if (log) logLine(formatRequestLine(entry, log));
+      gallery?.answered(entry);
       options.onAnswered?.(entry);
     },
+    onImage:
+      options.gallery === false
+        ? options.onImage
+        : (entry, index, bytes, mediaType) => {
+            gallery?.imageAnswered(entry, index, bytes, mediaType);
+            options.onImage?.(entry, index, bytes, mediaType);
+          },
   });
+  if (options.gallery !== false) gallery = createGallery(mock, options.gallery);
   const version = packageVersion();
   // Answered by the mock itself, the API runs on plain requests and answers (no Web objects); a
   // proxy, a replay or a recording works on Web `Request`s and `Response`s.
@@ -125,6 +143,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           ms,
         });
         if (log) logLine(formatRequestLine(entry, log));
+        gallery?.answered(entry);
       }
       if (violations.length > 0 && log) {
         logLine(
@@ -148,6 +167,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const loopback = isLoopbackHost(options.host ?? '127.0.0.1');
     handler = withControl(handler, mock.control, { token: options.controlToken, loopback });
   }
+  if (gallery) handler = gallery.serve(handler);
   // A dropped connection is a scenario the user asked for, not a failure to report.
   const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
   const server = await listenAnswers(handler, {
@@ -161,6 +181,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     baseUrl: `${server.url}${basePath}`,
     mock,
     close: async () => {
+      gallery?.close();
       await close();
       har?.close();
     },

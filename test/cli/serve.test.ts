@@ -19,6 +19,14 @@ describe('openrouter-images-mock serve', () => {
     expect(serving.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
   });
 
+  it('prints where the gallery is', async () => {
+    const root = serving.baseUrl.replace('/api/v1', '');
+    await expect
+      .poll(() => serving.output())
+      .toContain(`gallery of requests and images at ${root}/__mock/\n`);
+    expect((await fetch(`${root}/__mock/`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
+  });
+
   it('answers POST /images over HTTP with a real PNG', async () => {
     const response = await fetch(`${serving.baseUrl}/images`, {
       method: 'POST',
