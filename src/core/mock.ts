@@ -3,7 +3,7 @@ import type { ImageGenerationResponse, ImageStreamEvent, SchemaName } from '../c
 import { validateSchema } from '../contract/validators.ts';
 import { assessRequestText } from '../models/assess.ts';
 import { Catalog, type CatalogOptions, toEndpointsResponse, toListItem } from '../models/catalog.ts';
-import { GENERIC_MODEL_HEADER } from '../models/generic.ts';
+import { GENERIC_MODEL_HEADER, genericModelHeaderValue } from '../models/generic.ts';
 import { DEFAULT_LIMITS, type GenerationLimits } from '../models/plan.ts';
 import { usageFor } from '../models/usage.ts';
 import { mergeScenarios, namedScenario, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
@@ -104,6 +104,15 @@ function imagesJson(answer: ImageGenerationResponse): string {
   return `{"created":${JSON.stringify(answer.created)},"data":[${images.join(',')}]${usage}}`;
 }
 
+/** A path segment decoded, or undefined when its percent-encoding is malformed (`%ZZ`, `%E0%A4%A`). */
+function decodedSegment(segment: string | undefined): string | undefined {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Creates the resolver. See `ImagesMockOptions` for every default. */
 export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const catalog = new Catalog(options);
@@ -152,7 +161,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     if (plan.notes.length > 0) entry.notes = plan.notes;
     if (plan.generic) {
       entry.generic = true;
-      rateHeaders[GENERIC_MODEL_HEADER] = plan.model.id;
+      rateHeaders[GENERIC_MODEL_HEADER] = genericModelHeaderValue(plan.model.id);
     }
     await prepareSynthesis(plan); // loads the jpeg/webp encoder on first use; synthesis is then synchronous
     const scenario = mergeScenarios(baseScenario, scenarioFromPrefer(request.header('prefer')), override);
@@ -238,13 +247,17 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     const endpoints = ROUTES.endpoints.exec(entry.path);
     if (endpoints) {
       allow('GET, HEAD');
-      const id = `${decodeURIComponent(endpoints[1] ?? '')}/${decodeURIComponent(endpoints[2] ?? '')}`;
+      const author = decodedSegment(endpoints[1]);
+      const slug = decodedSegment(endpoints[2]);
+      if (author === undefined || slug === undefined)
+        throw new ImagesApiError(400, 'The model id in the path is not valid percent-encoded UTF-8');
+      const id = `${author}/${slug}`;
       const found = catalog.lookup(id);
       if (!found) throw new ImagesApiError(404, `Model ${id} not found`);
       const answer = jsonAnswer(checked('ImageModelEndpointsResponse', toEndpointsResponse(found.model)));
       if (found.generic) {
         entry.generic = true;
-        answer.headers.push([GENERIC_MODEL_HEADER, id]);
+        answer.headers.push([GENERIC_MODEL_HEADER, genericModelHeaderValue(id)]);
       }
       return answer;
     }
