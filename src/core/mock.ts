@@ -17,6 +17,7 @@ import {
   textAnswer,
 } from './answer.ts';
 import { authenticate } from './auth.ts';
+import { boundEntry } from './bounded.ts';
 import { imageBase64, prepareSynthesis, synthesizeImage } from './images.ts';
 import { Journal, type RecordedRequest } from './journal.ts';
 import { latencyMs, sleep } from './sleep.ts';
@@ -294,6 +295,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     const inBase = pathname.startsWith(basePath);
     const entry = journal.open(request, inBase ? pathname.slice(basePath.length) || '/' : pathname);
     const result = await answer(request, entry, override, inBase);
+    boundEntry(entry);
     entry.response ??= { status: result.status, contentType: answerHeader(result, 'content-type') };
     entry.ms = Math.round((performance.now() - started) * 10) / 10;
     options.onAnswered?.(entry);
