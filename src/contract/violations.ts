@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { fitsWithin } from '../core/bounded.ts';
 import { openApiDocument } from './document.gen.ts';
 
 /** One way a value breaks the contract; data, never an exception. */
@@ -51,10 +52,19 @@ const PATTERN_MESSAGES: ReadonlyMap<string, string> = (() => {
 
 const describe = (value: unknown) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
 
+/**
+ * The most violations one check reports: a body of thousands of bad items must not make an answer
+ * (and each journal entry that keeps it) thousands of times larger than one rule broken once.
+ */
+export const MAX_VIOLATIONS = 100;
+
+/** The largest `actual` echoed (characters, see `fitsWithin`); a larger or deeper value is left out. */
+const MAX_ACTUAL = 200;
+
 /** Turns ajv's errors into violations with messages that name the field and the rule. */
 export function toViolations(errors: readonly ErrorObject[] | null | undefined, root: unknown): Violation[] {
   const out: Violation[] = [];
-  for (const error of errors ?? []) {
+  for (const error of (errors ?? []).slice(0, MAX_VIOLATIONS)) {
     const params = error.params as Record<string, unknown>;
     let pointer = error.instancePath;
     let expected: unknown;
@@ -103,7 +113,12 @@ export function toViolations(errors: readonly ErrorObject[] | null | undefined, 
     const actual = error.keyword === 'required' ? undefined : valueAt(root, pointer);
     const violation: Violation = { pointer, rule: error.keyword, message: `${fieldName(pointer)} ${text}` };
     if (expected !== undefined) violation.expected = expected;
-    if (actual !== undefined && (typeof actual !== 'string' || actual.length <= 200))
+    // Echoed only when small: a whole body 100,000 levels deep would overflow the stack of
+    // whatever serializes the answer, and a huge one would be kept with every journal entry.
+    if (
+      actual !== undefined &&
+      (typeof actual === 'string' ? actual.length <= MAX_ACTUAL : fitsWithin(actual, MAX_ACTUAL))
+    )
       violation.actual = actual;
     out.push(violation);
   }

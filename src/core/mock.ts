@@ -3,7 +3,7 @@ import type { ImageGenerationResponse, ImageStreamEvent, SchemaName } from '../c
 import { validateSchema } from '../contract/validators.ts';
 import { assessRequestText } from '../models/assess.ts';
 import { Catalog, type CatalogOptions, toEndpointsResponse, toListItem } from '../models/catalog.ts';
-import { GENERIC_MODEL_HEADER } from '../models/generic.ts';
+import { GENERIC_MODEL_HEADER, genericModelHeaderValue } from '../models/generic.ts';
 import { DEFAULT_LIMITS, type GenerationLimits } from '../models/plan.ts';
 import { usageFor } from '../models/usage.ts';
 import { mergeScenarios, namedScenario, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
@@ -18,6 +18,7 @@ import {
   textAnswer,
 } from './answer.ts';
 import { authenticate } from './auth.ts';
+import { boundEntry } from './bounded.ts';
 import { createControl, type MockControl } from './control/control.ts';
 import { imageBase64, prepareSynthesis, type SynthesizedImage, synthesizeImage } from './images.ts';
 import { Journal, type RecordedRequest } from './journal.ts';
@@ -113,6 +114,15 @@ function imagesJson(answer: ImageGenerationResponse): string {
   return `{"created":${JSON.stringify(answer.created)},"data":[${images.join(',')}]${usage}}`;
 }
 
+/** A path segment decoded, or undefined when its percent-encoding is malformed (`%ZZ`, `%E0%A4%A`). */
+function decodedSegment(segment: string | undefined): string | undefined {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Creates the resolver. See `ImagesMockOptions` for every default. */
 export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const catalog = new Catalog(options);
@@ -163,7 +173,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     if (plan.notes.length > 0) entry.notes = plan.notes;
     if (plan.generic) {
       entry.generic = true;
-      rateHeaders[GENERIC_MODEL_HEADER] = plan.model.id;
+      rateHeaders[GENERIC_MODEL_HEADER] = genericModelHeaderValue(plan.model.id);
     }
     await prepareSynthesis(plan); // loads the jpeg/webp encoder on first use; synthesis is then synchronous
     const preferred = scenarioFromPrefer(request.header('prefer'));
@@ -262,13 +272,17 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     const endpoints = ROUTES.endpoints.exec(entry.path);
     if (endpoints) {
       allow('GET, HEAD');
-      const id = `${decodeURIComponent(endpoints[1] ?? '')}/${decodeURIComponent(endpoints[2] ?? '')}`;
+      const author = decodedSegment(endpoints[1]);
+      const slug = decodedSegment(endpoints[2]);
+      if (author === undefined || slug === undefined)
+        throw new ImagesApiError(400, 'The model id in the path is not valid percent-encoded UTF-8');
+      const id = `${author}/${slug}`;
       const found = catalog.lookup(id);
       if (!found) throw new ImagesApiError(404, `Model ${id} not found`);
       const answer = jsonAnswer(checked('ImageModelEndpointsResponse', toEndpointsResponse(found.model)));
       if (found.generic) {
         entry.generic = true;
-        answer.headers.push([GENERIC_MODEL_HEADER, id]);
+        answer.headers.push([GENERIC_MODEL_HEADER, genericModelHeaderValue(id)]);
       }
       return answer;
     }
@@ -305,6 +319,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     const inBase = pathname.startsWith(basePath);
     const entry = journal.open(request, inBase ? pathname.slice(basePath.length) || '/' : pathname);
     const result = await answer(request, entry, override, inBase);
+    boundEntry(entry);
     entry.response ??= { status: result.status, contentType: answerHeader(result, 'content-type') };
     entry.ms = Math.round((performance.now() - started) * 10) / 10;
     options.onAnswered?.(entry);

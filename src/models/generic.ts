@@ -5,6 +5,26 @@ import type { CatalogModel } from './catalog.ts';
 /** Served on answers from a generic model, so a client (or a person reading a trace) can tell. */
 export const GENERIC_MODEL_HEADER = 'x-mock-generic-model';
 
+const utf8 = new TextEncoder();
+/** Visible ASCII but `%`: what a header value carries as it is. */
+const HEADER_SAFE = /^[!-$&-~]$/;
+
+/**
+ * The id as the value of {@link GENERIC_MODEL_HEADER}: a well-formed id may hold any character but
+ * blanks (another script, control characters), which a header cannot carry. Every character but
+ * visible ASCII, and `%` itself, is percent-encoded as UTF-8, so `decodeURIComponent` gives the id back.
+ */
+export function genericModelHeaderValue(id: string): string {
+  let value = '';
+  for (const char of id) {
+    if (HEADER_SAFE.test(char)) value += char;
+    // A lone surrogate encodes as U+FFFD, as in any UTF-8 text.
+    else
+      for (const byte of utf8.encode(char)) value += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return value;
+}
+
 /** A well-formed model id: `author/slug`, no blanks, no further slash. */
 export const MODEL_ID = /^[^/\s]+\/[^/\s]+$/;
 

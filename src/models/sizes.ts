@@ -102,7 +102,10 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 function parseExplicit(size: string): { width: number; height: number } | undefined {
   const match = /^(\d+)x(\d+)$/.exec(size);
-  return match ? { width: Number(match[1]), height: Number(match[2]) } : undefined;
+  // Sides of any length are allowed; past ~309 digits a side is the largest finite number, not
+  // Infinity, whose arithmetic (Infinity × 0) would give NaN sizes.
+  const side = (digits: string | undefined) => Math.min(Number(digits), Number.MAX_VALUE);
+  return match ? { width: side(match[1]), height: side(match[2]) } : undefined;
 }
 
 function enumValues(endpoint: ImageEndpoint, name: string): string[] | undefined {
@@ -247,9 +250,10 @@ export function resolvePixelSize(
 
 /** `w`×`h` scaled down (ratio kept, on the grid) into the model's pixel and side limits. */
 function fitWithin(width: number, height: number, sizing: SizingRules): { width: number; height: number } {
-  const pixels = width * height;
   let factor = 1;
-  if (sizing.max_pixels && pixels > sizing.max_pixels) factor = Math.sqrt(sizing.max_pixels / pixels);
+  // Two square roots rather than one of the product: width × height of huge sides overflows to Infinity.
+  if (sizing.max_pixels && width * height > sizing.max_pixels)
+    factor = Math.sqrt(sizing.max_pixels / width) / Math.sqrt(height);
   if (sizing.max_side && Math.max(width, height) * factor > sizing.max_side) {
     factor = sizing.max_side / Math.max(width, height);
   }

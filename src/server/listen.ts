@@ -1,4 +1,4 @@
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnswerHandler } from '../core/answer.ts';
 import { createAnswerListener, type FetchHandler, viaWebHandler } from './node-adapter.ts';
@@ -14,6 +14,12 @@ export interface ListenOptions {
   maxBodyBytes?: number;
   /** How long `close()` lets in-flight requests finish before cutting them off. @default 5000 */
   shutdownTimeoutMs?: number;
+  /**
+   * How long a client may take to send a whole request, head and body; past it the answer is 408
+   * (in the error shape) and the connection is closed, so a client that stalls or drips its upload
+   * cannot hold a socket. The time to answer is not counted. 0 turns the limit off. @default 30000
+   */
+  requestTimeoutMs?: number;
   /** Receives handler and write errors. @default console.error with the `[openrouter-images-mock]` prefix */
   onError?: (error: unknown) => void;
 }
@@ -70,12 +76,13 @@ export async function listenAnswers(
   const port = options.port ?? 4010;
   const host = options.host ?? '127.0.0.1';
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
   let closing: Promise<void> | undefined;
   // Responses not yet finished: close() must turn their connections over once they are done,
   // because Node keeps a connection that was busy at close() open until its keep-alive timeout.
   const active = new Set<ServerResponse>();
-  const server = createServer((req, res) => {
+  const server = createServer(requestTimeouts(requestTimeoutMs), (req, res) => {
     active.add(res);
     res.once('close', () => active.delete(res));
     if (closing !== undefined) releaseAfter(res);
@@ -120,6 +127,23 @@ export async function listenAnswers(
       });
       return closing;
     },
+  };
+}
+
+/** Default of `requestTimeoutMs`: ample for any upload on loopback, short for a stalled one. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * node:http's own request and head timeouts, at `ms`. Node checks them only every
+ * `connectionsCheckingInterval` (30 s by default), so that follows the timeout: it fires within a
+ * quarter of it more, never more often than every 50 ms.
+ */
+function requestTimeouts(ms: number): ServerOptions {
+  if (!(ms > 0)) return { requestTimeout: 0 };
+  return {
+    requestTimeout: ms,
+    headersTimeout: ms,
+    connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(ms / 4))),
   };
 }
 

@@ -4,6 +4,7 @@ import { readExchanges } from '../check/read.ts';
 import { redactText } from '../check/redact.ts';
 import { validateExchange } from '../check/validate.ts';
 import type { AnswerHandler } from '../core/answer.ts';
+import { boundEntry } from '../core/bounded.ts';
 import { DroppedConnection } from '../core/drop.ts';
 import { answerHandlerOf, createImagesMock, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
 import { type CatalogFileOption, withCatalogFile } from '../models/catalog-file-option.ts';
@@ -142,6 +143,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           },
           ms,
         });
+        boundEntry(entry);
         if (log) logLine(formatRequestLine(entry, log));
         gallery?.answered(entry);
       }

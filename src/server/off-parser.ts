@@ -28,12 +28,20 @@ interface RawHead {
 const PREFIX = '[openrouter-images-mock]';
 const noop = (): void => {};
 
-/** What node:http answers to a client error when nobody listens for 'clientError'. */
+/**
+ * What node:http answers to a client error when nobody listens for 'clientError'; the statuses
+ * the document lists for the API (408, 413) come in the service's error shape.
+ */
 const DEFAULT_CLIENT_ERROR_ANSWERS: Readonly<Record<string, string>> = {
   HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n',
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n',
-  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: errorAnswer(413, 'Payload Too Large', 'Request payload too large'),
+  ERR_HTTP_REQUEST_TIMEOUT: errorAnswer(408, 'Request Timeout', 'Request timed out'),
 };
+
+function errorAnswer(status: number, reason: string, message: string): string {
+  const body = JSON.stringify({ error: { code: status, message } });
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+}
 const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n';
 
 /** A method token (RFC 9110), then the target and the version: the line the parser gave up on. */

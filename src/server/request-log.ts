@@ -3,6 +3,9 @@ import { redactText } from '../secrets/redact.ts';
 
 export type LogFormat = 'pretty' | 'json';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is escaped
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
 const model = (entry: RecordedRequest) => {
   const body = entry.body as { model?: unknown } | undefined;
   return typeof body?.model === 'string' ? body.model : undefined;
@@ -42,5 +45,6 @@ function prettyLine(entry: RecordedRequest): string {
   ];
   if (entry.response?.cut) parts.push(`(cut ${entry.response.cut})`);
   if (!entry.verdict.valid) parts.push(`(${entry.verdict.violations.map((v) => v.message).join('; ')})`);
-  return parts.join(' ');
+  // A model id or message may carry control characters (CR, LF): escaped, one request stays one line.
+  return parts.join(' ').replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
