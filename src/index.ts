@@ -25,15 +25,15 @@ export {
 
 /* Contract checks: recorded and live traffic, drift between documents */
 export { catalogFromJson } from './check/catalog-file.ts';
-export { type DocumentChange, diffDocuments } from './check/diff/diff.ts';
-export { type OpenApiDocument, parseOpenApi } from './check/diff/load.ts';
+export { type DocumentChange, diffDocuments } from './drift/diff.ts';
+export { type OpenApiDocument, parseOpenApi } from './drift/load.ts';
 export {
   type RecordedExchange,
   type ExchangeRequest,
   type ExchangeResponse,
   toExchangeRequest,
   toExchangeResponse,
-} from './check/exchange.ts';
+} from './recording/exchange.ts';
 export {
   type ImagesContractMatcherOptions,
   imagesContractMatchers,
@@ -45,7 +45,7 @@ export {
   type RecordingItem,
   type RecordingSource,
   readExchanges,
-} from './check/read.ts';
+} from './recording/read.ts';
 export { redactHeaders, redactText } from './check/redact.ts';
 export { formatReport, type HumanReportOptions, type ReporterName } from './check/report/format.ts';
 export {
@@ -74,14 +74,14 @@ export {
   type ValidateRecordingOptions,
   validateRecording,
 } from './check/validate-recording.ts';
-export { type CostEstimate, estimateCost } from './check/verify/cost.ts';
-export { isLocalUrl, runVerify, type VerifyOptions, type VerifyRun } from './check/verify/run.ts';
+export { type CostEstimate, estimateCost } from './verify/cost.ts';
+export { isLocalUrl, runVerify, type VerifyOptions, type VerifyRun } from './verify/run.ts';
 export {
   buildVerifySuite,
   selectCases,
   type VerifyCase,
   type VerifySuiteOptions,
-} from './check/verify/suite.ts';
+} from './verify/suite.ts';
 /* The resolver behind every use: (Request) => Promise<Response> */
 export { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from './core/mock.ts';
 export { Accounts, type CreditsOptions, type RateLimitOptions } from './core/accounts.ts';

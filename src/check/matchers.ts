@@ -4,7 +4,7 @@ import {
   type RecordedExchange,
   toExchangeRequest,
   toExchangeResponse,
-} from './exchange.ts';
+} from '../recording/exchange.ts';
 import { describeViolation } from './report/format.ts';
 import {
   type CheckOptions,

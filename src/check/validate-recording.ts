@@ -1,5 +1,5 @@
-import type { RecordedExchange } from './exchange.ts';
-import { type ReadOptions, type RecordingSource, readExchanges } from './read.ts';
+import type { RecordedExchange } from '../recording/exchange.ts';
+import { type ReadOptions, type RecordingSource, readExchanges } from '../recording/read.ts';
 import { redactText } from './redact.ts';
 import type { InputProblem, ReportedExchange } from './report/report.ts';
 import { type CheckOptions, validateExchange } from './validate.ts';

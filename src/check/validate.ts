@@ -6,8 +6,8 @@ import type { Violation } from '../contract/violations.ts';
 import { assessRequestBody, assessRequestText } from '../models/assess.ts';
 import { Catalog } from '../models/catalog.ts';
 import type { GenerationPlan } from '../models/plan.ts';
-import type { ExchangeRequest, ExchangeResponse, RecordedExchange } from './exchange.ts';
-import { parseSse } from './sse.ts';
+import type { ExchangeRequest, ExchangeResponse, RecordedExchange } from '../recording/exchange.ts';
+import { parseSse } from '../recording/sse.ts';
 
 /** Which half of an exchange broke the contract. */
 export type CheckSide = 'request' | 'response';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { diffDocuments } from '../check/diff/diff.ts';
-import { type DiffReport, formatDiffHuman, formatDiffJson, formatDiffJunit } from '../check/diff/format.ts';
-import { parseOpenApi } from '../check/diff/load.ts';
+import { diffDocuments } from '../drift/diff.ts';
+import { type DiffReport, formatDiffHuman, formatDiffJson, formatDiffJunit } from '../drift/format.ts';
+import { parseOpenApi } from '../drift/load.ts';
 import { parseCommand } from './args.ts';
 import { prepareOutput, writeOutput } from './output.ts';
 import { UsageError } from './usage-error.ts';

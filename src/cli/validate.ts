@@ -1,12 +1,12 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { catalogFromJson } from '../check/catalog-file.ts';
-import type { RecordingFormat } from '../check/read.ts';
 import { formatReport, type ReporterName } from '../check/report/format.ts';
 import { type CheckReport, exitCodeOf } from '../check/report/report.ts';
 import type { CheckProfile } from '../check/validate.ts';
 import { validateRecording } from '../check/validate-recording.ts';
 import type { Catalog } from '../models/catalog.ts';
+import type { RecordingFormat } from '../recording/read.ts';
 import { parseCommand } from './args.ts';
 import { prepareOutput, writeOutput } from './output.ts';
 import { UsageError } from './usage-error.ts';

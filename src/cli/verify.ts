@@ -1,6 +1,6 @@
 import { redactText } from '../check/redact.ts';
 import type { CheckReport } from '../check/report/report.ts';
-import { isLocalUrl, runVerify } from '../check/verify/run.ts';
+import { isLocalUrl, runVerify } from '../verify/run.ts';
 import { parseCommand } from './args.ts';
 import { prepareOutput } from './output.ts';
 import { UsageError } from './usage-error.ts';

@@ -1,5 +1,3 @@
-import { type MockAnswer, textAnswer } from '../core/answer.ts';
-import { toWebResponse } from '../core/web.ts';
 import { redactText, redactValue } from '../secrets/redact.ts';
 import type { ErrorResponse } from './types.ts';
 import type { Violation } from './violations.ts';
@@ -53,17 +51,6 @@ export class ImagesApiError extends Error {
     const error: ErrorResponse['error'] = { code: this.status, message: this.message };
     if (this.metadata) error.metadata = this.metadata;
     return { error };
-  }
-
-  toAnswer(): MockAnswer {
-    return textAnswer(JSON.stringify(this.toBody()), this.status, {
-      'content-type': 'application/json',
-      ...this.headers,
-    });
-  }
-
-  toResponse(): Response {
-    return toWebResponse(this.toAnswer());
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { fitsWithin } from '../core/bounded.ts';
+import { fitsWithin } from './bounded.ts';
 import { openApiDocument } from './document.gen.ts';
 
 /** One way a value breaks the contract; data, never an exception. */

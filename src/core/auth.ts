@@ -1,5 +1,5 @@
 import { ImagesApiError } from '../contract/errors.ts';
-import type { MockRequest } from './answer.ts';
+import type { MockRequest } from '../http/answer.ts';
 
 export interface AuthOptions {
   /** Keys the mock accepts. Default: any well-formed bearer token. */

@@ -1,4 +1,5 @@
 import { MEDIA_TYPES } from '../contract/enums.ts';
+import { toBase64 } from '../http/base64.ts';
 import type { GenerationPlan } from '../models/plan.ts';
 import { loadEncoder } from '../synth/codecs.ts';
 import { DEFAULT_JPEG_QUALITY, synthesizeJpeg } from '../synth/jpeg.ts';
@@ -6,7 +7,6 @@ import type { ImageSpec, Stage } from '../synth/label.ts';
 import { synthesizePng } from '../synth/png.ts';
 import { synthesizeSvg } from '../synth/svg.ts';
 import { synthesizeWebp } from '../synth/webp.ts';
-import { toBase64 } from './base64.ts';
 
 /** One synthesized image: its bytes (shared, read-only) and the media type the answer reports. */
 export interface SynthesizedImage {

@@ -1,8 +1,8 @@
 import type { Violation } from '../contract/violations.ts';
+import type { MockRequest } from '../http/answer.ts';
 import type { RefusedBy } from '../models/plan.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { redactHeader, redactText, redactValue } from '../secrets/redact.ts';
-import type { MockRequest } from './answer.ts';
 
 /** What the mock received and how it answered: one entry of the request journal. */
 export interface RecordedRequest {

@@ -1,6 +1,16 @@
+import { boundEntry } from '../contract/bounded.ts';
 import { ImagesApiError, refusalError } from '../contract/errors.ts';
 import type { ImageGenerationResponse, ImageStreamEvent, SchemaName } from '../contract/types.ts';
 import { validateSchema } from '../contract/validators.ts';
+import {
+  type AnswerHandler,
+  answerHeader,
+  jsonAnswer,
+  type MockAnswer,
+  type MockRequest,
+  textAnswer,
+} from '../http/answer.ts';
+import { fromWebRequest, toWebResponse } from '../http/web.ts';
 import { assessRequestText } from '../models/assess.ts';
 import { Catalog, type CatalogOptions, toEndpointsResponse, toListItem } from '../models/catalog.ts';
 import { GENERIC_MODEL_HEADER, genericModelHeaderValue } from '../models/generic.ts';
@@ -9,22 +19,13 @@ import { usageFor } from '../models/usage.ts';
 import { mergeScenarios, namedScenario, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
 import { redactText } from '../secrets/redact.ts';
 import { Accounts, type CreditsOptions, type RateLimitOptions } from './accounts.ts';
-import {
-  type AnswerHandler,
-  answerHeader,
-  jsonAnswer,
-  type MockAnswer,
-  type MockRequest,
-  textAnswer,
-} from './answer.ts';
 import { authenticate } from './auth.ts';
-import { boundEntry } from './bounded.ts';
 import { createControl, type MockControl } from './control/control.ts';
+import { errorAnswer } from './error-answer.ts';
 import { imageBase64, prepareSynthesis, type SynthesizedImage, synthesizeImage } from './images.ts';
 import { Journal, type RecordedRequest } from './journal.ts';
 import { latencyMs, sleep } from './sleep.ts';
 import { streamAnswer } from './stream.ts';
-import { fromWebRequest, toWebResponse } from './web.ts';
 
 /** Where OpenRouter serves the API; the handlers answer here unless told otherwise. */
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
@@ -300,7 +301,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     } catch (error) {
       if (error instanceof ImagesApiError) {
         entry.response = { status: error.status, contentType: 'application/json', error: error.message };
-        return error.toAnswer();
+        return errorAnswer(error);
       }
       // The client went away (during latency, say): nobody reads this answer, and it is no fault.
       if (request.signal.aborted) return { status: 499, headers: [], body: null };
@@ -309,7 +310,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       onError(error);
       const message = redactText(error instanceof Error ? error.message : String(error));
       entry.response = { status: 500, contentType: 'application/json', error: message };
-      return new ImagesApiError(500, 'Internal Server Error', { mock_error: message }).toAnswer();
+      return errorAnswer(new ImagesApiError(500, 'Internal Server Error', { mock_error: message }));
     }
   }
 

@@ -1,4 +1,4 @@
-import type { MockAnswer } from './answer.ts';
+import type { MockAnswer } from '../http/answer.ts';
 
 const encoder = new TextEncoder();
 

@@ -1,7 +1,7 @@
 import type { ImageGenerationUsage, ImageStreamEvent } from '../contract/types.ts';
+import type { MockAnswer } from '../http/answer.ts';
 import type { GenerationPlan } from '../models/plan.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
-import type { MockAnswer } from './answer.ts';
 import { DroppedConnection, dropConnection } from './drop.ts';
 import { imageBase64, type SynthesizedImage } from './images.ts';
 import { sseAnswer, sseFrame } from './respond.ts';

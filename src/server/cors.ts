@@ -1,4 +1,4 @@
-import type { AnswerHandler } from '../core/answer.ts';
+import type { AnswerHandler } from '../http/answer.ts';
 
 // Headers a browser app needs to read from the mock's answers (retry logic, rate-limit displays).
 const EXPOSED =

@@ -1,6 +1,7 @@
 import { ImagesApiError } from '../contract/errors.ts';
-import { type AnswerHandler, jsonAnswer } from '../core/answer.ts';
+import { errorAnswer } from '../core/error-answer.ts';
 import type { ImagesMock } from '../core/mock.ts';
+import { type AnswerHandler, jsonAnswer } from '../http/answer.ts';
 
 /** Where the server's own endpoints live: outside any base path an API could use. */
 export const INSPECTION_PREFIX = '/__mock';
@@ -32,7 +33,7 @@ export function withInspection(handler: AnswerHandler, mock: ImagesMock, version
       try {
         return jsonAnswer({ data: mock.control.listRequests(query) });
       } catch (error) {
-        if (error instanceof ImagesApiError) return error.toAnswer();
+        if (error instanceof ImagesApiError) return errorAnswer(error);
         throw error;
       }
     }
@@ -44,9 +45,11 @@ export function withInspection(handler: AnswerHandler, mock: ImagesMock, version
     const allowed =
       route === '/health' ? 'GET, HEAD' : route === '/requests' ? 'GET, HEAD, DELETE' : undefined;
     if (allowed)
-      return new ImagesApiError(405, `Method ${method} is not allowed on ${pathname}`, undefined, {
-        allow: allowed,
-      }).toAnswer();
-    return new ImagesApiError(404, 'Not Found').toAnswer();
+      return errorAnswer(
+        new ImagesApiError(405, `Method ${method} is not allowed on ${pathname}`, undefined, {
+          allow: allowed,
+        }),
+      );
+    return errorAnswer(new ImagesApiError(404, 'Not Found'));
   };
 }

@@ -1,6 +1,6 @@
 import { createServer, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AnswerHandler } from '../core/answer.ts';
+import type { AnswerHandler } from '../http/answer.ts';
 import { createAnswerListener, type FetchHandler, viaWebHandler } from './node-adapter.ts';
 import { answerOffParser } from './off-parser.ts';
 

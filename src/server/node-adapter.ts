@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { AnswerHandler, MockAnswer, MockRequest } from '../core/answer.ts';
-import { fromWebResponse } from '../core/web.ts';
+import type { AnswerHandler, MockAnswer, MockRequest } from '../http/answer.ts';
+import { fromWebResponse } from '../http/web.ts';
 
 /** A Web-standard request handler: the mock's core, independent of any server. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -111,7 +111,7 @@ export function viaWebHandler(handler: FetchHandler): AnswerHandler {
 }
 
 /**
- * {@link createNodeListener} for a handler of plain requests and answers (src/core/answer.ts):
+ * {@link createNodeListener} for a handler of plain requests and answers (src/http/answer.ts):
  * what the standalone server runs, so a small exchange builds no Web `Request` or `Response`.
  */
 export function createAnswerListener(

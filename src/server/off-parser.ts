@@ -7,7 +7,7 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { AnswerHandler, MockAnswer, MockRequest } from '../core/answer.ts';
+import type { AnswerHandler, MockAnswer, MockRequest } from '../http/answer.ts';
 import { targetUrl } from './node-adapter.ts';
 
 // node:http gives a request listener only the methods its parser knows, CONNECT excepted. A

@@ -1,5 +1,6 @@
 import { ImagesApiError } from '../contract/errors.ts';
 import { DroppedConnection } from '../core/drop.ts';
+import { errorResponse } from '../core/error-answer.ts';
 import { pulledBody } from '../core/respond.ts';
 import type { FetchHandler } from './node-adapter.ts';
 
@@ -48,10 +49,9 @@ export function createProxyHandler(upstream: string, basePath: string): FetchHan
     } catch (error) {
       if (request.signal.aborted) throw error;
       const detail = causeOf(error);
-      return new ImagesApiError(
-        502,
-        `openrouter-images-mock proxy: upstream ${base} did not answer (${detail})`,
-      ).toResponse();
+      return errorResponse(
+        new ImagesApiError(502, `openrouter-images-mock proxy: upstream ${base} did not answer (${detail})`),
+      );
     }
   };
 }

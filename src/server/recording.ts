@@ -1,5 +1,5 @@
-import { decodeBody, normalizeHeaders, type RecordedExchange } from '../check/exchange.ts';
-import { parseSse } from '../check/sse.ts';
+import { decodeBody, normalizeHeaders, type RecordedExchange } from '../recording/exchange.ts';
+import { parseSse } from '../recording/sse.ts';
 import type { FetchHandler } from './node-adapter.ts';
 
 /** Called once an exchange is complete: the answer's whole body has gone to the client, or was cut. */

@@ -1,9 +1,10 @@
-import type { RecordedExchange } from '../check/exchange.ts';
 import { ImagesApiError } from '../contract/errors.ts';
 import { dropConnection } from '../core/drop.ts';
+import { errorResponse } from '../core/error-answer.ts';
 import { pulledBody } from '../core/respond.ts';
+import type { RecordedExchange } from '../recording/exchange.ts';
+import { bodyText } from '../recording/har-writer.ts';
 import { redactText } from '../secrets/redact.ts';
-import { bodyText } from './har-writer.ts';
 import type { FetchHandler } from './node-adapter.ts';
 
 /** JSON with sorted keys, so two equal bodies give the same text whatever their key order. */
@@ -68,10 +69,12 @@ export function createReplayHandler(
     const key = keyOf(request.method, path.slice(basePath.length), body);
     const queue = queues.get(key);
     if (!queue) {
-      return new ImagesApiError(
-        404,
-        `openrouter-images-mock replay: no recorded exchange for ${request.method} ${path} with this body`,
-      ).toResponse();
+      return errorResponse(
+        new ImagesApiError(
+          404,
+          `openrouter-images-mock replay: no recorded exchange for ${request.method} ${path} with this body`,
+        ),
+      );
     }
     const index = served.get(key) ?? 0;
     served.set(key, index + 1);

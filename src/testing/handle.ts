@@ -3,6 +3,7 @@ import { http } from 'msw';
 import { type SetupServer, setupServer } from 'msw/node';
 import { ImagesApiError } from '../contract/errors.ts';
 import type { ImageGenerationRequest } from '../contract/types.ts';
+import { errorResponse } from '../core/error-answer.ts';
 import type { RecordedRequest } from '../core/journal.ts';
 import { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
 import { handlersFor } from '../handlers/index.ts';
@@ -115,7 +116,7 @@ export function createImagesMockHandle(options: ImagesMockHandleOptions = {}): I
       // A fixture that cannot be used fails the test (reset() reports it) and answers 500.
       failures.push(error instanceof Error ? error : new Error(String(error)));
       const message = error instanceof Error ? error.message : String(error);
-      return new ImagesApiError(500, 'Internal Server Error', { mock_error: message }).toResponse();
+      return errorResponse(new ImagesApiError(500, 'Internal Server Error', { mock_error: message }));
     }
     return mock.handle(request, scenario);
   });

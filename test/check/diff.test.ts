@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type DocumentChange, diffDocuments } from '../../src/check/diff/diff.ts';
-import { parseOpenApi } from '../../src/check/diff/load.ts';
+import { type DocumentChange, diffDocuments } from '../../src/drift/diff.ts';
+import { parseOpenApi } from '../../src/drift/load.ts';
 import { runCli } from '../cli/spawn-cli.ts';
 
 type Doc = Record<string, unknown>;

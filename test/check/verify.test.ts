@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportedExchange } from '../../src/check/report/report.ts';
-import { runVerify } from '../../src/check/verify/run.ts';
-import { buildVerifySuite, selectCases } from '../../src/check/verify/suite.ts';
 import { createImagesMock } from '../../src/core/mock.ts';
 import { defaultModels, toListItem } from '../../src/models/catalog.ts';
 import { listen, type RunningServer } from '../../src/server/listen.ts';
 import { type MockServer, startMockServer } from '../../src/server/mock-server.ts';
+import { runVerify } from '../../src/verify/run.ts';
+import { buildVerifySuite, selectCases } from '../../src/verify/suite.ts';
 import { runCli } from '../cli/spawn-cli.ts';
 
 const failing = (exchanges: ReportedExchange[]) => exchanges.filter((e) => !e.ok);

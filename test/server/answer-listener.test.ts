@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AnswerHandler, MockRequest } from '../../src/core/answer.ts';
+import type { AnswerHandler, MockRequest } from '../../src/http/answer.ts';
 import { createAnswerListener, type NodeListenerOptions } from '../../src/server/node-adapter.ts';
 import { deferred, nodeRequest, rawExchange, serveListener, type TestServer } from './helpers.ts';
 

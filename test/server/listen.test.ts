@@ -1,7 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AnswerHandler, MockRequest } from '../../src/core/answer.ts';
+import type { AnswerHandler, MockRequest } from '../../src/http/answer.ts';
 import { listen, listenAnswers, type RunningServer } from '../../src/server/listen.ts';
 import { rawRequest } from '../raw-http.ts';
 import { deferred, nodeRequest, rawExchange, sleep, within } from './helpers.ts';

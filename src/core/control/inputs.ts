@@ -9,10 +9,10 @@ import type {
 } from '../../contract/control-types.ts';
 import { validateControlSchema } from '../../contract/control-validators.ts';
 import type { Violation } from '../../contract/violations.ts';
+import { fromBase64 } from '../../http/base64.ts';
 import type { GenerationLimits } from '../../models/plan.ts';
 import { ERROR_SCENARIOS, errorScenarioForStatus } from '../../scenarios/catalog.ts';
 import { type ProvidedImage, type Scenario, scenarioFromFields } from '../../scenarios/scenario.ts';
-import { fromBase64 } from '../base64.ts';
 import { answerViolations, sniffMediaType, synthesizedImage } from '../provided-images.ts';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; violations: Violation[] };

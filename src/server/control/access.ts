@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { ImagesApiError } from '../../contract/errors.ts';
-import type { MockRequest } from '../../core/answer.ts';
+import type { MockRequest } from '../../http/answer.ts';
 
 /** Who may use the control routes. */
 export interface ControlAccess {

@@ -1,6 +1,7 @@
 import { ImagesApiError } from '../../contract/errors.ts';
-import { type AnswerHandler, jsonAnswer, type MockAnswer, type MockRequest } from '../../core/answer.ts';
 import type { MockControl } from '../../core/control/control.ts';
+import { errorAnswer } from '../../core/error-answer.ts';
+import { type AnswerHandler, jsonAnswer, type MockAnswer, type MockRequest } from '../../http/answer.ts';
 import { INSPECTION_PREFIX } from '../inspection.ts';
 import { type ControlAccess, refuseControl } from './access.ts';
 
@@ -43,10 +44,10 @@ export function withControl(
     if (!route) return handler(request);
     try {
       const refusal = refuseControl(request, access);
-      if (refusal) return refusal.toAnswer();
+      if (refusal) return errorAnswer(refusal);
       return await answer(request, control, route);
     } catch (error) {
-      if (error instanceof ImagesApiError) return error.toAnswer();
+      if (error instanceof ImagesApiError) return errorAnswer(error);
       throw error;
     }
   };

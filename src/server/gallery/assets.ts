@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { MockAnswer } from '../../core/answer.ts';
+import type { MockAnswer } from '../../http/answer.ts';
 
 /**
  * The page may run only its own script and style, and talk only to this server: a prompt that

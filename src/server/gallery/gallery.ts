@@ -1,7 +1,8 @@
 import { ImagesApiError } from '../../contract/errors.ts';
-import { type AnswerHandler, jsonAnswer, type MockAnswer } from '../../core/answer.ts';
+import { errorAnswer } from '../../core/error-answer.ts';
 import type { RecordedRequest } from '../../core/journal.ts';
 import type { ImagesMock } from '../../core/mock.ts';
+import { type AnswerHandler, jsonAnswer, type MockAnswer } from '../../http/answer.ts';
 import { INSPECTION_PREFIX } from '../inspection.ts';
 import { assetAnswer, isAsset } from './assets.ts';
 import { ImageStore, type ImageStoreLimits } from './image-store.ts';
@@ -54,7 +55,7 @@ export function createGallery(
     if (detail) {
       return () => {
         const found = entry(Number(detail[1]));
-        if (!found) return new ImagesApiError(404, 'No such request in the journal').toAnswer();
+        if (!found) return errorAnswer(new ImagesApiError(404, 'No such request in the journal'));
         return jsonAnswer(toDetail(found, images), 200, { 'cache-control': 'no-store' });
       };
     }
@@ -62,7 +63,7 @@ export function createGallery(
     if (image) {
       return () => {
         const found = images.get(Number(image[1]), Number(image[2]));
-        if (!found) return new ImagesApiError(404, 'Image not kept: never answered, or evicted').toAnswer();
+        if (!found) return errorAnswer(new ImagesApiError(404, 'Image not kept: never answered, or evicted'));
         return {
           status: 200,
           headers: [
@@ -113,9 +114,11 @@ export function createGallery(
           return answered;
         }
         if (method !== 'GET' && method !== 'HEAD') {
-          return new ImagesApiError(405, `Method ${method} is not allowed on ${pathname}`, undefined, {
-            allow: 'GET, HEAD',
-          }).toAnswer();
+          return errorAnswer(
+            new ImagesApiError(405, `Method ${method} is not allowed on ${pathname}`, undefined, {
+              allow: 'GET, HEAD',
+            }),
+          );
         }
         return answer();
       };

@@ -1,6 +1,7 @@
 import { ImagesApiError } from '../../contract/errors.ts';
-import type { MockAnswer } from '../../core/answer.ts';
+import { errorAnswer } from '../../core/error-answer.ts';
 import type { RecordedRequest } from '../../core/journal.ts';
+import type { MockAnswer } from '../../http/answer.ts';
 
 export interface LiveFeedOptions<Row> {
   /** The row of an entry, built when it is sent (a stream's entry gains its images meanwhile). */
@@ -46,9 +47,11 @@ export class LiveFeed<Row> {
   /** A `text/event-stream` answer for one page, or 503 when too many are open. */
   subscribe(): MockAnswer {
     if (this.#closed || this.#subscribers.size >= (this.#options.maxSubscribers ?? 8)) {
-      return new ImagesApiError(503, 'Too many gallery pages are open; close one and reload', undefined, {
-        'retry-after': '5',
-      }).toAnswer();
+      return errorAnswer(
+        new ImagesApiError(503, 'Too many gallery pages are open; close one and reload', undefined, {
+          'retry-after': '5',
+        }),
+      );
     }
     let self: ReadableStreamDefaultController<Uint8Array>;
     const body = new ReadableStream<Uint8Array>({

@@ -1,6 +1,6 @@
-import type { ImagePricingEntry } from '../../contract/types.ts';
-import type { CatalogModel } from '../../models/catalog.ts';
-import { applicablePricing } from '../../models/usage.ts';
+import type { ImagePricingEntry } from '../contract/types.ts';
+import type { CatalogModel } from '../models/catalog.ts';
+import { applicablePricing } from '../models/usage.ts';
 import type { VerifyCase } from './suite.ts';
 
 /** Megapixels of a tier's square; a request without one counts as 1K. */

@@ -1,7 +1,7 @@
-import { openApiDocument } from '../../contract/document.gen.ts';
-import { RESOLUTIONS } from '../../contract/enums.ts';
-import type { CapabilityDescriptor, ImageModelListItem } from '../../contract/types.ts';
-import { createRandom } from '../../synth/random.ts';
+import { openApiDocument } from '../contract/document.gen.ts';
+import { RESOLUTIONS } from '../contract/enums.ts';
+import type { CapabilityDescriptor, ImageModelListItem } from '../contract/types.ts';
+import { createRandom } from '../synth/random.ts';
 
 /** One request of the verify suite and the answer the contract prescribes for it. */
 export interface VerifyCase {

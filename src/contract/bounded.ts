@@ -1,5 +1,5 @@
-import type { Violation } from '../contract/violations.ts';
-import type { RecordedRequest } from './journal.ts';
+import type { RecordedRequest } from '../core/journal.ts';
+import type { Violation } from './violations.ts';
 
 // Values from clients are kept (request journal entries, the violations of an answer) and later
 // serialized, compared and printed by recursive code. What is kept is bounded in nesting and in

@@ -1,6 +1,6 @@
 /**
  * The resolver's own view of an exchange: what it reads of a request and what it answers, as
- * plain data. MSW hands it Web `Request`s and wants `Response`s (src/core/web.ts converts); the
+ * plain data. MSW hands it Web `Request`s and wants `Response`s (src/http/web.ts converts); the
  * standalone server builds these straight from node:http's objects, so a small JSON exchange
  * costs no `Request`, `Headers` or `Response` at all (the larger part of a 400's cost otherwise).
  */

@@ -1,15 +1,15 @@
-import { openApiDocument } from '../../contract/document.gen.ts';
+import { redactText } from '../check/redact.ts';
+import type { CheckReport, ReportedExchange } from '../check/report/report.ts';
+import { type CheckViolation, validateExchange } from '../check/validate.ts';
+import { labelOf } from '../check/validate-recording.ts';
+import { openApiDocument } from '../contract/document.gen.ts';
 import type {
   ImageModelEndpointsResponse,
   ImageModelListItem,
   ImagePricingEntry,
-} from '../../contract/types.ts';
-import { Catalog, toListItem } from '../../models/catalog.ts';
-import { type ExchangeRequest, type RecordedExchange, toExchangeResponse } from '../exchange.ts';
-import { redactText } from '../redact.ts';
-import type { CheckReport, ReportedExchange } from '../report/report.ts';
-import { type CheckViolation, validateExchange } from '../validate.ts';
-import { labelOf } from '../validate-recording.ts';
+} from '../contract/types.ts';
+import { Catalog, toListItem } from '../models/catalog.ts';
+import { type ExchangeRequest, type RecordedExchange, toExchangeResponse } from '../recording/exchange.ts';
 import { type CostEstimate, estimateCost } from './cost.ts';
 import { buildVerifySuite, contractEnum, selectCases, type VerifyCase } from './suite.ts';
 

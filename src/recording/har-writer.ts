@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { RecordedExchange } from '../check/exchange.ts';
 import { redactHeaders, redactText, redactValue } from '../secrets/redact.ts';
+import type { RecordedExchange } from './exchange.ts';
 
 const isText = (contentType: string | undefined) =>
   !contentType || /^(?:text\/|application\/(?:[\w.+-]*\+)?json)/i.test(contentType);
