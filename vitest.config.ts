@@ -8,7 +8,7 @@ export default defineConfig({
     // The examples import the package by name, as users do; here the name means the sources.
     alias: [
       { find: /^openrouter-images-mock$/, replacement: src('index.ts') },
-      { find: /^openrouter-images-mock\/(vitest|testing|server)$/, replacement: src('$1/index.ts') },
+      { find: /^openrouter-images-mock\/(vitest|testing|server|check)$/, replacement: src('$1/index.ts') },
     ],
   },
   test: {

@@ -23,68 +23,11 @@ export {
   scenarioFromPrefer,
 } from './scenarios/scenario.ts';
 
-/* Contract checks: recorded and live traffic, drift between documents */
-export { catalogFromJson } from './check/catalog-file.ts';
-export { type DocumentChange, diffDocuments } from './drift/diff.ts';
-export { type OpenApiDocument, parseOpenApi } from './drift/load.ts';
-export {
-  type RecordedExchange,
-  type ExchangeRequest,
-  type ExchangeResponse,
-  toExchangeRequest,
-  toExchangeResponse,
-} from './recording/exchange.ts';
-export {
-  type ImagesContractMatcherOptions,
-  imagesContractMatchers,
-  type MatcherResult,
-} from './check/matchers.ts';
-export {
-  type ReadOptions,
-  type RecordingFormat,
-  type RecordingItem,
-  type RecordingSource,
-  readExchanges,
-} from './recording/read.ts';
-export { redactHeaders, redactText } from './check/redact.ts';
-export { formatReport, type HumanReportOptions, type ReporterName } from './check/report/format.ts';
-export {
-  type CheckReport,
-  exitCodeOf,
-  type InputProblem,
-  type ReportedExchange,
-  type ReportSummary,
-  summarize,
-} from './check/report/report.ts';
-export {
-  type CheckOptions,
-  type CheckResult,
-  type CheckSide,
-  type CheckViolation,
-  type ExchangeCheckResult,
-  type OperationId,
-  type RequestCheckResult,
-  type ResponseCheckOptions,
-  validateExchange,
-  validateRequest,
-  validateResponse,
-} from './check/validate.ts';
-export {
-  type RecordingResult,
-  type ValidateRecordingOptions,
-  validateRecording,
-} from './check/validate-recording.ts';
-export { type CostEstimate, estimateCost } from './verify/cost.ts';
-export { isLocalUrl, runVerify, type VerifyOptions, type VerifyRun } from './verify/run.ts';
-export {
-  buildVerifySuite,
-  selectCases,
-  type VerifyCase,
-  type VerifySuiteOptions,
-} from './verify/suite.ts';
+/* Contract checks (validate, verify, diff, matchers) live in openrouter-images-mock/check. */
+
 /* The resolver behind every use: (Request) => Promise<Response> */
 export { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from './core/mock.ts';
-export { Accounts, type CreditsOptions, type RateLimitOptions } from './core/accounts.ts';
+export type { CreditsOptions, RateLimitOptions } from './core/accounts.ts';
 
 /* Control at run time: mock.control, the same operations as the server's /__mock routes */
 export type { MockControl, ResponsesRuleView, ScenarioRuleView } from './core/control/control.ts';
@@ -98,8 +41,6 @@ export type {
   ScenarioFields,
   SynthesizeOptions,
 } from './contract/control-types.ts';
-export { validateControlSchema } from './contract/control-validators.ts';
-export { controlDocument } from './contract/control-document.gen.ts';
 
 /* Model catalog */
 export {
@@ -115,16 +56,9 @@ export {
   type TokenRules,
 } from './models/catalog.ts';
 export { parseCatalogFile } from './models/catalog-file.ts';
-export {
-  completeCatalogModel,
-  describeInferredRule,
-  type InferredMock,
-  type InferredRule,
-  inferMockRules,
-  type ServedModel,
-} from './models/infer.ts';
+export { inferMockRules, type InferredMock, type InferredRule, type ServedModel } from './models/infer.ts';
 export { DEFAULT_LIMITS, type GenerationLimits } from './models/plan.ts';
-export { type PixelSize, resolvePixelSize } from './models/sizes.ts';
+export type { PixelSize } from './models/sizes.ts';
 
 /* Contract: validation as data, the service's errors, generated types */
 export {

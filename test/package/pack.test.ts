@@ -149,7 +149,7 @@ describe('the packed package', () => {
       );
       expect(cli.code).toBe(1);
       expect(cli.stderr.trim()).toMatch(sentence);
-      for (const entry of ['', '/vitest', '/testing', '/server']) {
+      for (const entry of ['', '/vitest', '/testing', '/server', '/check']) {
         const result = await run(
           OLD_NODE!,
           ['--input-type=module', '-e', `import 'openrouter-images-mock${entry}';`],
@@ -176,6 +176,7 @@ import { setupServer } from 'msw/node';
 import { createImageHandlers } from 'openrouter-images-mock';
 import { startMockServer } from 'openrouter-images-mock/server';
 import { createImagesMockHandle } from 'openrouter-images-mock/testing';
+import { validateExchange } from 'openrouter-images-mock/check';
 
 const init = {
   method: 'POST',
@@ -205,12 +206,16 @@ seen.testing = await summary(await fetch('https://openrouter.ai/api/v1/images', 
 seen.journal = handle.requests.length;
 handle.close();
 
+// The checks judge what the mock answered.
+const exchange = { request: { method: 'POST', url: 'https://openrouter.ai/api/v1/images', headers: {}, body: JSON.parse(init.body) }, response: { status: 200, headers: { 'content-type': 'application/json' }, body: { created: 1, data: [] } } };
+seen.check = validateExchange(exchange).ok;
+
 console.log(JSON.stringify(seen));
 `;
     writeFileSync(join(app, 'entries.mjs'), script);
     const { stdout } = await runOk(join(BIN, 'node'), ['entries.mjs'], app, 60_000);
     const svg = { status: 200, media_type: 'image/svg+xml' };
-    expect(JSON.parse(stdout)).toEqual({ handlers: svg, server: svg, testing: svg, journal: 1 });
+    expect(JSON.parse(stdout)).toEqual({ handlers: svg, server: svg, testing: svg, journal: 1, check: true });
   });
 
   test('the `/vitest` entry works inside a vitest run of the installed project', async () => {
