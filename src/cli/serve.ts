@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ImagesApiError } from '../contract/errors.ts';
+import { MisuseError, unsaid } from '../message.ts';
 import { parseCatalogFile } from '../models/catalog-file.ts';
 import { ERROR_SCENARIOS, FAULT_SCENARIOS } from '../scenarios/catalog.ts';
 import { mergeScenarios, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
@@ -117,10 +118,7 @@ function scenarioOption(scenario: string | undefined, latency: string | undefine
   try {
     return mergeScenarios(scenarioFromPrefer(parts.join(', ')));
   } catch (error) {
-    const message =
-      error instanceof ImagesApiError
-        ? error.message.replace('[openrouter-images-mock] ', '')
-        : String(error);
+    const message = error instanceof ImagesApiError ? unsaid(error.message) : String(error);
     throw new UsageError(`--scenario/--latency: ${message.replace(/^Prefer /, '')}`);
   }
 }
@@ -284,9 +282,9 @@ export async function serve(argv: string[]): Promise<MockServer | undefined> {
   try {
     server = await startMockServer(options);
   } catch (error) {
-    // A catalog model that breaks the contract is the user's input: one line, exit 2.
-    if (error instanceof Error && /catalog model/.test(error.message))
-      throw new UsageError(error.message.replace('[openrouter-images-mock] ', ''));
+    // A catalog model that breaks the contract, a recording that cannot be replayed: the user's
+    // input, so one line and exit 2.
+    if (error instanceof MisuseError) throw new UsageError(error.detail);
     throw error;
   }
   const stop = (signal: string) => {

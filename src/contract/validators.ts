@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { said } from '../message.ts';
 import { openApiDocument } from './document.gen.ts';
 import type { SchemaName } from './types.ts';
 import { toViolations, type Violation } from './violations.ts';
@@ -67,7 +68,7 @@ export function schemaValidators<Name extends string>(
     if (!validate) {
       shared ??= createAjv(schemaResource(id, schemas));
       validate = shared.getSchema(`${id}#/$defs/${name}`);
-      if (!validate) throw new Error(`[openrouter-images-mock] ${id} has no schema named "${name}"`);
+      if (!validate) throw new Error(said(`${id} has no schema named "${name}"`));
       compiled.set(name, validate);
     }
     return validate;

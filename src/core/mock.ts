@@ -11,6 +11,7 @@ import {
   textAnswer,
 } from '../http/answer.ts';
 import { fromWebRequest, toWebResponse } from '../http/web.ts';
+import { said, TAG } from '../message.ts';
 import { assessRequestText } from '../models/assess.ts';
 import { Catalog, type CatalogOptions, toEndpointsResponse, toListItem } from '../models/catalog.ts';
 import { GENERIC_MODEL_HEADER, genericModelHeaderValue } from '../models/generic.ts';
@@ -131,7 +132,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const limits: GenerationLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   const checkResponses = options.checkResponses ?? true;
-  const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
+  const onError = options.onError ?? ((error: unknown) => console.error(TAG, error));
   const baseScenario: Scenario = mergeScenarios(
     { partialImages: options.partialImages ?? 2, interval: options.interval ?? 0 },
     typeof options.scenario === 'string' ? namedScenario(options.scenario) : options.scenario,
@@ -146,7 +147,7 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       const violations = validateSchema(schema, body);
       if (violations.length > 0) {
         throw new Error(
-          `[openrouter-images-mock] answer breaks the contract (${schema}): ${violations.map((v) => v.message).join('; ')}`,
+          said(`answer breaks the contract (${schema}): ${violations.map((v) => v.message).join('; ')}`),
         );
       }
     }
@@ -350,6 +351,6 @@ const resolvers = new WeakMap<
 /** The resolver of `mock` on plain data: what the standalone server calls instead of `handle`. */
 export function answerHandlerOf(mock: ImagesMock): AnswerHandler {
   const resolve = resolvers.get(mock);
-  if (!resolve) throw new TypeError('[openrouter-images-mock] not a mock made by createImagesMock');
+  if (!resolve) throw new TypeError(said('not a mock made by createImagesMock'));
   return (request) => resolve(request);
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { MisuseError } from '../message.ts';
 import type { CatalogOptions } from './catalog.ts';
 import { parseCatalogFile } from './catalog-file.ts';
 
@@ -19,15 +20,13 @@ export function withCatalogFile<T extends CatalogOptions & CatalogFileOption>(op
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(
-      `[openrouter-images-mock] catalogFile ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
+    throw new MisuseError(`catalogFile ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   let file: CatalogOptions;
   try {
     file = parseCatalogFile(text, path);
   } catch (error) {
-    throw new Error(`[openrouter-images-mock] catalogFile ${(error as Error).message}`);
+    throw new MisuseError(`catalogFile ${(error as Error).message}`);
   }
   return {
     ...options,

@@ -9,6 +9,7 @@ import type {
   SupportedParameters,
 } from '../contract/types.ts';
 import { validateSchema } from '../contract/validators.ts';
+import { MisuseError } from '../message.ts';
 import defaultCatalogFile from './default-catalog.json' with { type: 'json' };
 import { genericModel, MODEL_ID } from './generic.ts';
 import { completeCatalogModel } from './infer.ts';
@@ -91,8 +92,6 @@ export interface CatalogModelInput extends Omit<CatalogModel, 'mock'> {
   mock?: MockRulesInput;
 }
 
-const PREFIX = '[openrouter-images-mock]';
-
 /** The models shipped with the package (see `default-catalog.json` for where the facts come from). */
 export const defaultModels: readonly CatalogModel[] = (
   defaultCatalogFile as unknown as { models: CatalogModel[] }
@@ -112,33 +111,35 @@ function checkedDefaultModels(): readonly CatalogModel[] {
 
 /** Fails fast, with the field named, when a user-supplied model cannot be served faithfully. */
 export function assertCatalogModel(model: CatalogModel): void {
-  const where = `${PREFIX} catalog model "${model?.id ?? '?'}"`;
+  const where = `catalog model "${model?.id ?? '?'}"`;
   if (typeof model?.id !== 'string' || !MODEL_ID.test(model.id)) {
-    throw new Error(`${where}: id must look like "author/slug"`);
+    throw new MisuseError(`${where}: id must look like "author/slug"`);
   }
   if (!Array.isArray(model.endpoints) || model.endpoints.length === 0) {
-    throw new Error(`${where}: needs at least one endpoint`);
+    throw new MisuseError(`${where}: needs at least one endpoint`);
   }
   const item = validateSchema('ImageModelListItem', toListItem(model, '/api/v1'));
   const endpoints = validateSchema('ImageModelEndpointsResponse', toEndpointsResponse(model));
   const problems = [...item, ...endpoints];
-  if (problems.length > 0) throw new Error(`${where}: ${problems.map((p) => p.message).join('; ')}`);
+  if (problems.length > 0) throw new MisuseError(`${where}: ${problems.map((p) => p.message).join('; ')}`);
   const sizing = model.mock?.sizing;
   if (!sizing || !(sizing.grid >= 1) || !['any', 'fixed', 'nearest'].includes(sizing.explicit)) {
-    throw new Error(`${where}: mock.sizing needs a grid >= 1 and explicit "any", "fixed" or "nearest"`);
+    throw new MisuseError(`${where}: mock.sizing needs a grid >= 1 and explicit "any", "fixed" or "nearest"`);
   }
   if (sizing.explicit === 'fixed' && !sizing.fixed && !sizing.fixed_by_resolution) {
-    throw new Error(`${where}: mock.sizing.explicit "fixed" needs a mock.sizing.fixed table`);
+    throw new MisuseError(`${where}: mock.sizing.explicit "fixed" needs a mock.sizing.fixed table`);
   }
   // Single fields may now be overridden by hand: a typo must not reach the size rule as NaN.
   if (!RESOLUTIONS.includes(sizing.default_resolution)) {
-    throw new Error(`${where}: mock.sizing.default_resolution must be one of ${RESOLUTIONS.join(', ')}`);
+    throw new MisuseError(
+      `${where}: mock.sizing.default_resolution must be one of ${RESOLUTIONS.join(', ')}`,
+    );
   }
   if (!/^\d+(\.\d+)?:\d+(\.\d+)?$/.test(String(sizing.default_aspect_ratio))) {
-    throw new Error(`${where}: mock.sizing.default_aspect_ratio must look like "w:h"`);
+    throw new MisuseError(`${where}: mock.sizing.default_aspect_ratio must look like "w:h"`);
   }
   if (!OUTPUT_FORMATS.includes(model.mock.default_output_format)) {
-    throw new Error(`${where}: mock.default_output_format must be one of ${OUTPUT_FORMATS.join(', ')}`);
+    throw new MisuseError(`${where}: mock.default_output_format must be one of ${OUTPUT_FORMATS.join(', ')}`);
   }
 }
 

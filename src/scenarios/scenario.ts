@@ -1,5 +1,6 @@
 import { ImagesApiError } from '../contract/errors.ts';
 import type { ImageGenerationUsage } from '../contract/types.ts';
+import { said } from '../message.ts';
 import {
   ERROR_SCENARIOS,
   type ErrorScenario,
@@ -64,8 +65,7 @@ export interface ScenarioOptions {
   count?: number;
 }
 
-const badControl = (message: string) =>
-  new ImagesApiError(400, `[openrouter-images-mock] ${message}`, { header: 'prefer' });
+const badControl = (message: string) => new ImagesApiError(400, said(`${message}`), { header: 'prefer' });
 
 /** A modifier of the `Prefer` header (and the option of the same name in code). */
 export interface PreferParameter {

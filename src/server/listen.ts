@@ -1,6 +1,7 @@
 import { createServer, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnswerHandler } from '../http/answer.ts';
+import { said, TAG } from '../message.ts';
 import { createAnswerListener, type FetchHandler, viaWebHandler } from './node-adapter.ts';
 import { answerOffParser } from './off-parser.ts';
 
@@ -39,13 +40,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const PREFIX = '[openrouter-images-mock]';
-
 /**
  * Serves a {@link FetchHandler} over HTTP/1.1 with keep-alive, on 127.0.0.1:4010 unless told otherwise.
  *
  * Rejects with a one-line error when the port cannot be bound, e.g.
- * `[openrouter-images-mock] port 4010 on 127.0.0.1 is already in use (EADDRINUSE)`.
+ * said(`port 4010 on 127.0.0.1 is already in use (EADDRINUSE)`).
  *
  * @param handler The core: `(request) => Promise<Response>`.
  * @param options `port` (default 4010, 0 = any free), `host` (default `127.0.0.1`), `maxBodyBytes`
@@ -89,7 +88,7 @@ export async function listenAnswers(
     listener(req, res);
   });
   const inFlight = (socket: unknown) => [...active].find((res) => res.socket === socket);
-  answerOffParser(server, handler, inFlight, options.onError ?? ((error) => console.error(PREFIX, error)));
+  answerOffParser(server, handler, inFlight, options.onError ?? ((error) => console.error(TAG, error)));
 
   function releaseAfter(res: ServerResponse): void {
     // Tell the client not to reuse the connection, when the head is not out yet.
@@ -161,9 +160,9 @@ function listenError(error: NodeJS.ErrnoException, port: number, host: string): 
       reason = 'is not available: that address is not on this machine';
       break;
     default:
-      return new Error(`${PREFIX} cannot listen on ${where}: ${error.message}`, { cause: error });
+      return new Error(said(`cannot listen on ${where}: ${error.message}`), { cause: error });
   }
-  return new Error(`${PREFIX} ${where} ${reason} (${error.code})`, { cause: error });
+  return new Error(said(`${where} ${reason} (${error.code})`), { cause: error });
 }
 
 /** Wildcard binds are reached through loopback; IPv6 literals need brackets in a URL. */

@@ -5,6 +5,7 @@ import { boundEntry } from '../contract/bounded.ts';
 import { DroppedConnection } from '../core/drop.ts';
 import { answerHandlerOf, createImagesMock, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
 import type { AnswerHandler } from '../http/answer.ts';
+import { MisuseError, TAG } from '../message.ts';
 import { type CatalogFileOption, withCatalogFile } from '../models/catalog-file-option.ts';
 import type { RecordedExchange } from '../recording/exchange.ts';
 import { recorderFor } from '../recording/har-writer.ts';
@@ -171,7 +172,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
   if (gallery) handler = gallery.serve(handler);
   // A dropped connection is a scenario the user asked for, not a failure to report.
-  const onError = options.onError ?? ((error: unknown) => console.error('[openrouter-images-mock]', error));
+  const onError = options.onError ?? ((error: unknown) => console.error(TAG, error));
   const server = await listenAnswers(handler, {
     ...options,
     onError: (error) => {
@@ -195,11 +196,10 @@ async function replayHandler(path: string, basePath: string): Promise<FetchHandl
   const exchanges: RecordedExchange[] = [];
   for await (const item of readExchanges(createReadStream(path))) {
     if ('exchange' in item) exchanges.push(item.exchange);
-    else if ('problem' in item && item.fatal)
-      throw new Error(`[openrouter-images-mock] --replay ${path}: ${item.problem}`);
+    else if ('problem' in item && item.fatal) throw new MisuseError(`--replay ${path}: ${item.problem}`);
   }
   const first = exchanges[0];
-  if (!first) throw new Error(`[openrouter-images-mock] --replay ${path}: no exchanges to replay`);
+  if (!first) throw new MisuseError(`--replay ${path}: no exchanges to replay`);
   // The recorded base path is the one of the images API's routes in the recording.
   const recordedBase = new URL(first.request.url).pathname.replace(/\/images(?:\/.*)?$/, '');
   return createReplayHandler(exchanges, new URL(recordedBase, first.request.url).href, basePath);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AnswerHandler, MockAnswer, MockRequest } from '../http/answer.ts';
 import { fromWebResponse } from '../http/web.ts';
+import { said, TAG } from '../message.ts';
 
 /** A Web-standard request handler: the mock's core, independent of any server. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -23,8 +24,6 @@ export interface NodeListenerOptions {
 
 /** Default request body limit: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-const PREFIX = '[openrouter-images-mock]';
 
 /**
  * After a 413 the rest of the body is read and dropped so the client, still uploading, can read the
@@ -58,7 +57,7 @@ class PayloadTooLargeError extends Error {
 const noop = (): void => {};
 
 function defaultOnError(error: unknown): void {
-  console.error(PREFIX, error);
+  console.error(TAG, error);
 }
 
 /**
@@ -104,7 +103,7 @@ export function viaWebHandler(handler: FetchHandler): AnswerHandler {
     }
     const response = await handler(request.toRequest());
     if (!isResponse(response)) {
-      throw new TypeError(`${PREFIX} the handler resolved ${String(response)} instead of a Response`);
+      throw new TypeError(said(`the handler resolved ${String(response)} instead of a Response`));
     }
     return fromWebResponse(response);
   };
@@ -415,7 +414,7 @@ class NodeRequest implements MockRequest {
 
   async text(): Promise<string> {
     if (this.#request) return this.#request.text();
-    if (this.#read) throw new TypeError(`${PREFIX} the request body has already been read`);
+    if (this.#read) throw new TypeError(said(`the request body has already been read`));
     this.#read = true;
     const body = this.#body;
     if (body === null) return '';
@@ -426,7 +425,7 @@ class NodeRequest implements MockRequest {
 
   toRequest(): Request {
     if (this.#request) return this.#request;
-    if (this.#read) throw new TypeError(`${PREFIX} the request body has already been read`);
+    if (this.#read) throw new TypeError(said(`the request body has already been read`));
     // Pairs from rawHeaders keep repeated headers as separate entries, which `Headers` combines per spec.
     const raw = this.#req.rawHeaders;
     const headers: [string, string][] = [];
@@ -495,7 +494,7 @@ function createRequestBody(req: IncomingMessage, maxBodyBytes: number, onTooLarg
     received += chunk.byteLength;
     if (received > maxBodyBytes) {
       stop();
-      controller.error(new PayloadTooLargeError(`${PREFIX} request body exceeds ${maxBodyBytes} bytes`));
+      controller.error(new PayloadTooLargeError(said(`request body exceeds ${maxBodyBytes} bytes`)));
       onTooLarge();
       return;
     }
@@ -540,7 +539,7 @@ function createRequestBody(req: IncomingMessage, maxBodyBytes: number, onTooLarg
       // Never read: Node drops the rest itself. Already finished: nothing left to drop.
       if (!listening || finished) return;
       stop();
-      controller.error(new Error(`${PREFIX} the response was sent before the request body was read`));
+      controller.error(new Error(said(`the response was sent before the request body was read`)));
       discardBody(req);
     },
   };

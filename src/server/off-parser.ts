@@ -8,6 +8,7 @@ import {
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { AnswerHandler, MockAnswer, MockRequest } from '../http/answer.ts';
+import { said } from '../message.ts';
 import { targetUrl } from './node-adapter.ts';
 
 // node:http gives a request listener only the methods its parser knows, CONNECT excepted. A
@@ -25,7 +26,6 @@ interface RawHead {
   rawHeaders: string[];
 }
 
-const PREFIX = '[openrouter-images-mock]';
 const noop = (): void => {};
 
 /**
@@ -182,7 +182,7 @@ function offParserRequest(head: RawHead, socket: Socket): MockRequest | undefine
       try {
         return new Request(url.href, { method, headers: [...headers], signal: abort.signal });
       } catch (error) {
-        throw new TypeError(`${PREFIX} a ${method} request cannot be a Web Request`, { cause: error });
+        throw new TypeError(said(`a ${method} request cannot be a Web Request`), { cause: error });
       }
     },
   };

@@ -1,3 +1,4 @@
+import { said } from '../message.ts';
 /**
  * The two WebAssembly encoders, loaded once per process (or page) on first use: MozJPEG and
  * libwebp as built by jSquash from the Squoosh codecs. Loading is asynchronous (the browser
@@ -99,7 +100,7 @@ export function encoderOf<F extends WasmFormat>(format: F): Encoders[F] {
   const encoder = ready[format];
   if (!encoder) {
     throw new Error(
-      `[openrouter-images-mock] the ${format} encoder is not loaded: await loadEncoder('${format}') (or prepareSynthesis) first`,
+      said(`the ${format} encoder is not loaded: await loadEncoder('${format}') (or prepareSynthesis) first`),
     );
   }
   return encoder as Encoders[F];

@@ -1,3 +1,4 @@
+import { said } from '../message.ts';
 import { encoderOf, type MozJpegOptions } from './codecs.ts';
 import type { ImageSpec } from './label.ts';
 import { renderRows } from './raster.ts';
@@ -83,7 +84,6 @@ export function synthesizeJpeg(spec: ImageSpec, options: JpegOptions = {}): Uint
     sheet.set(rows[id] as Uint8Array, y * rowBytes);
   });
   const bytes = encoder.encode(sheet, width, sheetRows.length, settings);
-  if (!(bytes instanceof Uint8Array))
-    throw new Error(`[openrouter-images-mock] MozJPEG failed: ${String(bytes)}`);
+  if (!(bytes instanceof Uint8Array)) throw new Error(said(`MozJPEG failed: ${String(bytes)}`));
   return restripe(bytes, stripOf, height);
 }

@@ -1,3 +1,4 @@
+import { said } from '../message.ts';
 /** What a synthesized image depends on; the same spec always gives the same pixels or markup. */
 export interface ImageSpec {
   /** Pixel width, a positive integer. */
@@ -44,9 +45,7 @@ export function assertStage(stage: Stage | undefined): void {
   if (stage === undefined) return;
   const { step, of } = stage;
   if (!Number.isSafeInteger(step) || !Number.isSafeInteger(of) || step < 0 || step >= of) {
-    throw new Error(
-      `[openrouter-images-mock] stage must be integers with 0 <= step < of, got ${String(step)} of ${String(of)}`,
-    );
+    throw new Error(said(`stage must be integers with 0 <= step < of, got ${String(step)} of ${String(of)}`));
   }
 }
 

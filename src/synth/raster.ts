@@ -1,3 +1,4 @@
+import { said } from '../message.ts';
 import { descends, GLYPH_DESCENT, GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './font.ts';
 import { toFontText } from './font-text.ts';
 import type { Detail, ImageSpec, Stage } from './label.ts';
@@ -99,14 +100,10 @@ export function expandRows(raster: RasterRows): Raster {
 export function renderRows(spec: ImageSpec, options: { reuse?: boolean } = {}): RasterRows {
   const { width, height } = spec;
   if (!isPositiveInteger(width) || !isPositiveInteger(height)) {
-    throw new Error(
-      `[openrouter-images-mock] raster size must be positive integers, got ${String(width)}x${String(height)}`,
-    );
+    throw new Error(said(`raster size must be positive integers, got ${String(width)}x${String(height)}`));
   }
   if (width * height > MAX_RASTER_PIXELS) {
-    throw new Error(
-      `[openrouter-images-mock] raster of ${width}x${height} exceeds ${MAX_RASTER_PIXELS} pixels`,
-    );
+    throw new Error(said(`raster of ${width}x${height} exceeds ${MAX_RASTER_PIXELS} pixels`));
   }
   assertStage(spec.stage);
 

@@ -1,3 +1,5 @@
+import { said } from '../message.ts';
+
 /**
  * Turns a baseline JPEG whose rows of MCUs are the *distinct* strips of an image into the JPEG of
  * the whole image, without encoding anything twice: each strip becomes one restart interval
@@ -33,8 +35,6 @@ interface ScanComponent {
   dcOut: HuffmanTable;
   acOut: HuffmanTable;
 }
-
-const PREFIX = '[openrouter-images-mock] restripe';
 
 const hex = (text: string) => Uint8Array.from(text.match(/../g) ?? [], (byte) => Number.parseInt(byte, 16));
 const DC_VALUES = '000102030405060708090a0b';
@@ -126,7 +126,7 @@ class BitReader {
     let l = 1;
     while (code > (table.maxCode[l] as number)) {
       code = (code << 1) | this.bit();
-      if (++l > 16) throw new Error(`${PREFIX}: bad Huffman code`);
+      if (++l > 16) throw new Error(said(`restripe: bad Huffman code`));
     }
     return table.values[(table.valPtr[l] as number) + code - (table.minCode[l] as number)] as number;
   }
@@ -178,7 +178,7 @@ function writeDc(writer: BitWriter, table: HuffmanTable, value: number): void {
   const magnitude = Math.abs(value);
   let category = 0;
   while (magnitude >> category) category++;
-  if ((table.length[category] as number) === 0) throw new Error(`${PREFIX}: no DC code for ${category}`);
+  if ((table.length[category] as number) === 0) throw new Error(said(`restripe: no DC code for ${category}`));
   writer.write(table.code[category] as number, table.length[category] as number);
   if (category > 0) writer.write(value >= 0 ? value : value + (1 << category) - 1, category);
 }
@@ -211,7 +211,7 @@ function unstuff(bytes: Uint8Array, from: number): { data: Uint8Array; end: numb
  * @example restripe(mozjpeg.encode(distinctStrips, width, count * 16, options), stripOf, height)
  */
 export function restripe(sheet: Uint8Array, stripOf: Uint32Array, height: number): Uint8Array {
-  if (sheet[0] !== 0xff || sheet[1] !== 0xd8) throw new Error(`${PREFIX}: not a JPEG`);
+  if (sheet[0] !== 0xff || sheet[1] !== 0xd8) throw new Error(said(`restripe: not a JPEG`));
   const header: Uint8Array[] = [sheet.subarray(0, 2)];
   const dcTables: HuffmanTable[] = [];
   const acTables: HuffmanTable[] = [];
@@ -226,7 +226,7 @@ export function restripe(sheet: Uint8Array, stripOf: Uint32Array, height: number
   let sosAt = -1;
   let at = 2;
   while (at < sheet.length && sosAt < 0) {
-    if (sheet[at] !== 0xff) throw new Error(`${PREFIX}: expected a marker at ${at}`);
+    if (sheet[at] !== 0xff) throw new Error(said(`restripe: expected a marker at ${at}`));
     const marker = sheet[at + 1] as number;
     const length = ((sheet[at + 2] as number) << 8) | (sheet[at + 3] as number);
     const body = at + 4;
@@ -243,7 +243,7 @@ export function restripe(sheet: Uint8Array, stripOf: Uint32Array, height: number
         sofAt: at,
       };
     } else if (marker >= 0xc2 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      throw new Error(`${PREFIX}: only baseline sequential JPEG, not SOF 0x${marker.toString(16)}`);
+      throw new Error(said(`restripe: only baseline sequential JPEG, not SOF 0x${marker.toString(16)}`));
     } else if (marker === 0xc4) {
       for (let p = body; p < at + 2 + length; ) {
         const info = sheet[p] as number;
@@ -254,9 +254,9 @@ export function restripe(sheet: Uint8Array, stripOf: Uint32Array, height: number
         p += 17 + total;
       }
     } else if (marker === 0xdd) {
-      throw new Error(`${PREFIX}: the sheet must have no restart interval`);
+      throw new Error(said(`restripe: the sheet must have no restart interval`));
     } else if (marker === 0xda) {
-      if (!frame) throw new Error(`${PREFIX}: SOS before SOF`);
+      if (!frame) throw new Error(said(`restripe: SOS before SOF`));
       const count = sheet[body] as number;
       scan = [];
       for (let c = 0; c < count; c++) {
@@ -264,7 +264,7 @@ export function restripe(sheet: Uint8Array, stripOf: Uint32Array, height: number
         const tables = sheet[body + 2 + c * 2] as number;
         const dc = dcTables[tables >> 4];
         const ac = acTables[tables & 15];
-        if (!sampling || !dc || !ac) throw new Error(`${PREFIX}: scan component without tables`);
+        if (!sampling || !dc || !ac) throw new Error(said(`restripe: scan component without tables`));
         const luminance = tables >> 4 === 0;
         scan.push({
           blocks: sampling.h * sampling.v,
@@ -279,7 +279,7 @@ export function restripe(sheet: Uint8Array, stripOf: Uint32Array, height: number
     if (marker !== 0xc4 && marker !== 0xda) header.push(sheet.subarray(at, at + 2 + length));
     at += 2 + length;
   }
-  if (!frame || sosAt < 0) throw new Error(`${PREFIX}: no frame or scan`);
+  if (!frame || sosAt < 0) throw new Error(said(`restripe: no frame or scan`));
   const hMax = Math.max(...[...frame.components.values()].map((c) => c.h));
   const mcusPerRow = Math.ceil(frame.width / (8 * hMax));
   const { data } = unstuff(sheet, at);

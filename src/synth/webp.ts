@@ -1,3 +1,4 @@
+import { said } from '../message.ts';
 import { encoderOf, type WebpOptions } from './codecs.ts';
 import type { ImageSpec } from './label.ts';
 import { renderRaster } from './raster.ts';
@@ -57,7 +58,6 @@ export function synthesizeWebp(spec: ImageSpec, options: WebpEncodeOptions): Uin
   const encoder = encoderOf('webp');
   const raster = renderRaster(spec);
   const bytes = encoder.encode(raster.data, raster.width, raster.height, webpOptions(options));
-  if (!bytes)
-    throw new Error(`[openrouter-images-mock] libwebp failed to encode ${raster.width}x${raster.height}`);
+  if (!bytes) throw new Error(said(`libwebp failed to encode ${raster.width}x${raster.height}`));
   return bytes;
 }

@@ -8,6 +8,7 @@ import type { RecordedRequest } from '../core/journal.ts';
 import { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
 import { handlersFor } from '../handlers/index.ts';
 import { SCENARIO, type ScenarioHttpHandler } from '../handlers/scenarios.ts';
+import { said } from '../message.ts';
 import { type CatalogFileOption, withCatalogFile } from '../models/catalog-file-option.ts';
 import { isErrorScenario, isFaultScenario, type ScenarioName } from '../scenarios/catalog.ts';
 import { namedScenario, type Scenario } from '../scenarios/scenario.ts';
@@ -57,7 +58,7 @@ interface ActiveOverride {
 function toActive(override: Override): ActiveOverride {
   if (typeof override === 'string') {
     if (!isErrorScenario(override) && !isFaultScenario(override)) {
-      throw new Error(`[openrouter-images-mock] mock.use: unknown scenario "${override}"`);
+      throw new Error(said(`mock.use: unknown scenario "${override}"`));
     }
     const scenario = namedScenario(override);
     return { once: false, scenarioFor: () => scenario };
@@ -70,8 +71,9 @@ function toActive(override: Override): ActiveOverride {
     const answer = override as AnswerOverride;
     if (answer.violations && answer.violations.length > 0) {
       throw new Error(
-        `[openrouter-images-mock] mock.use: the answer breaks the contract: ${answer.violations.map((v) => v.message).join('; ')}` +
-          ' (pass { check: false } to respondWith to send it anyway)',
+        `${said(
+          `mock.use: the answer breaks the contract: ${answer.violations.map((v) => v.message).join('; ')}`,
+        )} (pass { check: false } to respondWith to send it anyway)`,
       );
     }
     return answer;
@@ -165,7 +167,7 @@ export function createImagesMockHandle(options: ImagesMockHandleOptions = {}): I
       overrides = [];
       allowInvalid = false;
       mock.control.reset(); // journal, control rules, credits and rate limits
-      return problems.length > 0 ? new Error(`[openrouter-images-mock] ${problems.join('\n')}`) : undefined;
+      return problems.length > 0 ? new Error(said(`${problems.join('\n')}`)) : undefined;
     },
     close() {
       server.close();

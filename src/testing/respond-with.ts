@@ -9,6 +9,7 @@ import {
   sniffMediaType,
   synthesizedImage,
 } from '../core/provided-images.ts';
+import { said } from '../message.ts';
 import type { ProvidedImage, Scenario } from '../scenarios/scenario.ts';
 
 export { type SynthesizedImageOptions, sniffMediaType };
@@ -42,18 +43,16 @@ export interface AnswerOverride {
   readonly violations?: Violation[];
 }
 
-const PREFIX = '[openrouter-images-mock] respondWith';
-
 async function toProvided(source: ImageSource, index: number): Promise<ProvidedImage> {
   if (source instanceof Uint8Array) {
     const mediaType = sniffMediaType(source);
-    if (!mediaType) throw new Error(`${PREFIX}: image ${index} is not a PNG, JPEG, WebP or SVG`);
+    if (!mediaType) throw new Error(said(`respondWith: image ${index} is not a PNG, JPEG, WebP or SVG`));
     return { bytes: source, mediaType };
   }
   if ('file' in source) {
     const bytes = new Uint8Array(readFileSync(resolve(source.file)));
     const mediaType = sniffMediaType(bytes);
-    if (!mediaType) throw new Error(`${PREFIX}: ${source.file} is not a PNG, JPEG, WebP or SVG`);
+    if (!mediaType) throw new Error(said(`respondWith: ${source.file} is not a PNG, JPEG, WebP or SVG`));
     return { bytes, mediaType };
   }
   if (source.synthesize.color !== undefined) checkColor(source.synthesize.color);
@@ -63,16 +62,18 @@ async function toProvided(source: ImageSource, index: number): Promise<ProvidedI
 /** Throws the misuse error that names a colour that is not CSS hex. */
 function checkColor(color: string): void {
   if (hueOf(color) === undefined)
-    throw new Error(`${PREFIX}: color must be a CSS hex colour such as #e63946, got "${color}"`);
+    throw new Error(said(`respondWith: color must be a CSS hex colour such as #e63946, got "${color}"`));
 }
 
 /** Checks image sources up front, so a missing file or a bad colour fails where the test names it. */
 function checkSource(source: ImageSource, index: number): void {
   if (source instanceof Uint8Array) {
-    if (!sniffMediaType(source)) throw new Error(`${PREFIX}: image ${index} is not a PNG, JPEG, WebP or SVG`);
+    if (!sniffMediaType(source))
+      throw new Error(said(`respondWith: image ${index} is not a PNG, JPEG, WebP or SVG`));
   } else if ('file' in source) {
     const bytes = new Uint8Array(readFileSync(resolve(source.file)));
-    if (!sniffMediaType(bytes)) throw new Error(`${PREFIX}: ${source.file} is not a PNG, JPEG, WebP or SVG`);
+    if (!sniffMediaType(bytes))
+      throw new Error(said(`respondWith: ${source.file} is not a PNG, JPEG, WebP or SVG`));
   } else if (source.synthesize.color !== undefined) {
     checkColor(source.synthesize.color);
   }
