@@ -1,6 +1,11 @@
 import { boundEntry } from '../contract/bounded.ts';
 import { ImagesApiError, refusalError } from '../contract/errors.ts';
-import type { ImageGenerationResponse, ImageStreamEvent, SchemaName } from '../contract/types.ts';
+import type {
+  ImageGenerationResponse,
+  ImageGenerationUsage,
+  ImageStreamEvent,
+  SchemaName,
+} from '../contract/types.ts';
 import { validateSchema } from '../contract/validators.ts';
 import {
   type AnswerHandler,
@@ -15,7 +20,7 @@ import { said, TAG } from '../message.ts';
 import { assessRequestText } from '../models/assess.ts';
 import { Catalog, type CatalogOptions, toEndpointsResponse, toListItem } from '../models/catalog.ts';
 import { GENERIC_MODEL_HEADER, genericModelHeaderValue } from '../models/generic.ts';
-import { DEFAULT_LIMITS, type GenerationLimits } from '../models/plan.ts';
+import { DEFAULT_LIMITS, type GenerationLimits, type GenerationPlan } from '../models/plan.ts';
 import { usageFor } from '../models/usage.ts';
 import { mergeScenarios, namedScenario, type Scenario, scenarioFromPrefer } from '../scenarios/scenario.ts';
 import { redactText } from '../secrets/redact.ts';
@@ -125,6 +130,17 @@ function decodedSegment(segment: string | undefined): string | undefined {
   }
 }
 
+/** An answer's shape, decided once per request: its scenario, images and usage. */
+interface Shaped {
+  scenario: Scenario;
+  count: number;
+  usage: ImageGenerationUsage;
+  created: number;
+  check: boolean;
+  imageAt: (index: number) => SynthesizedImage;
+  partialAt: (index: number, step: number, of: number) => SynthesizedImage;
+}
+
 /** Creates the resolver. See `ImagesMockOptions` for every default. */
 export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const catalog = new Catalog(options);
@@ -157,27 +173,63 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   const defaultSeed = () =>
     options.seed === 'random' ? Math.floor(Math.random() * 2 ** 31) : (options.seed ?? 0);
 
+  /** One image request, step by step: assess, admit, shape, then answer as JSON or as a stream. */
   async function generate(
     request: MockRequest,
     entry: RecordedRequest,
     override: Scenario | undefined,
   ): Promise<MockAnswer> {
-    const text = await request.text();
-    const assessment = assessRequestText(text, { catalog, limits, seed: defaultSeed() });
-    if (assessment.body !== undefined) entry.body = assessment.body;
-    entry.verdict = { valid: assessment.violations.length === 0, violations: assessment.violations };
-    if (assessment.refusal) entry.verdict.refusedBy = assessment.refusal.by;
-
+    const assessment = assess(await request.text(), entry);
     const key = authenticate(request, options);
-    const rateHeaders = accounts.admit(key);
+    const headers = accounts.admit(key);
     if (!assessment.plan) throw refusalError(assessment.refusal ?? { status: 400, violations: [] });
     const plan = assessment.plan;
     if (plan.notes.length > 0) entry.notes = plan.notes;
     if (plan.generic) {
       entry.generic = true;
-      rateHeaders[GENERIC_MODEL_HEADER] = genericModelHeaderValue(plan.model.id);
+      headers[GENERIC_MODEL_HEADER] = genericModelHeaderValue(plan.model.id);
     }
     await prepareSynthesis(plan); // loads the jpeg/webp encoder on first use; synthesis is then synchronous
+    const shaped = shape(request, entry, plan, key, override);
+    accounts.assertCanPay(key, shaped.usage.cost ?? 0);
+    await sleep(latencyMs(shaped.scenario.latency, plan.seed), request.signal);
+    if (shaped.scenario.error) {
+      const { status, message, metadata, retryAfter } = shaped.scenario.error;
+      throw new ImagesApiError(
+        status,
+        message,
+        metadata,
+        retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) },
+      );
+    }
+    entry.response = {
+      status: 200,
+      contentType: 'application/json',
+      images: shaped.count,
+      stream: plan.stream,
+    };
+    return plan.stream
+      ? answerStream(entry, plan, key, shaped, headers)
+      : answerJson(entry, key, shaped, headers);
+  }
+
+  /** The body's verdict, kept in the journal whatever the answer (a 401 included). */
+  function assess(text: string, entry: RecordedRequest) {
+    const assessment = assessRequestText(text, { catalog, limits, seed: defaultSeed() });
+    if (assessment.body !== undefined) entry.body = assessment.body;
+    entry.verdict = { valid: assessment.violations.length === 0, violations: assessment.violations };
+    if (assessment.refusal) entry.verdict.refusedBy = assessment.refusal.by;
+    return assessment;
+  }
+
+  /** What this answer looks like: the scenario (options, control rules, Prefer, code), images and usage. */
+  function shape(
+    request: MockRequest,
+    entry: RecordedRequest,
+    plan: GenerationPlan,
+    key: string,
+    override: Scenario | undefined,
+  ): Shaped {
     const preferred = scenarioFromPrefer(request.header('prefer'));
     // Control rules count a use only once the request is known to be answered (a bad Prefer is a 400).
     const ruled = rulesFor({ model: plan.model.id, prompt: plan.prompt, key });
@@ -191,59 +243,64 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
       : scenario.maxImages === undefined
         ? plan.n
         : Math.min(plan.n, scenario.maxImages >= 0 ? scenario.maxImages : Math.max(1, plan.n - 1));
-    const usage = { ...usageFor(plan, count), ...scenario.usage };
-    accounts.assertCanPay(key, usage.cost ?? 0);
+    return {
+      scenario,
+      count,
+      usage: { ...usageFor(plan, count), ...scenario.usage },
+      created: scenario.created ?? Math.floor(now() / 1000),
+      check: scenario.checkResponse ?? checkResponses,
+      imageAt: (index) => given?.[index] ?? synthesizeImage(plan, index),
+      // A test's own image is its own preview; synthesized ones get coarser stages.
+      partialAt: (index, step, of) => given?.[index] ?? synthesizeImage(plan, index, { step, of }),
+    };
+  }
 
-    await sleep(latencyMs(scenario.latency, plan.seed), request.signal);
-    if (scenario.error) {
-      const { status, message, metadata, retryAfter } = scenario.error;
-      const headers: Record<string, string> =
-        retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
-      throw new ImagesApiError(status, message, metadata, headers);
-    }
-    const created = scenario.created ?? Math.floor(now() / 1000);
-    const check = scenario.checkResponse ?? checkResponses;
-    const imageAt = (index: number) => given?.[index] ?? synthesizeImage(plan, index);
-    entry.response = { status: 200, contentType: 'application/json', images: count, stream: plan.stream };
+  function answerStream(
+    entry: RecordedRequest,
+    plan: GenerationPlan,
+    key: string,
+    shaped: Shaped,
+    headers: Record<string, string>,
+  ): MockAnswer {
+    if (entry.response) entry.response.contentType = 'text/event-stream; charset=utf-8';
+    return streamAnswer({
+      plan,
+      headers,
+      count: shaped.count,
+      created: shaped.created,
+      scenario: shaped.scenario,
+      usage: shaped.usage,
+      imageAt: shaped.imageAt,
+      partialAt: shaped.partialAt,
+      partialImages: shaped.scenario.partialImages ?? 2,
+      check: (event) => checked<ImageStreamEvent>('ImageStreamEvent', event, shaped.check),
+      onUsage: () => accounts.charge(key, shaped.usage.cost ?? 0),
+      onDrop: (events) => {
+        if (entry.response) entry.response.cut = `after ${events} event${events === 1 ? '' : 's'}`;
+      },
+      onImage: onImage && ((index, image) => onImage(entry, index, image.bytes, image.mediaType)),
+    });
+  }
 
-    if (plan.stream) {
-      entry.response.contentType = 'text/event-stream; charset=utf-8';
-      return streamAnswer({
-        plan,
-        headers: rateHeaders,
-        count,
-        created,
-        scenario,
-        usage,
-        imageAt,
-        // A test's own image is its own preview; synthesized ones get coarser stages.
-        partialAt: (index, step, of) => given?.[index] ?? synthesizeImage(plan, index, { step, of }),
-        partialImages: scenario.partialImages ?? 2,
-        check: (event) => checked<ImageStreamEvent>('ImageStreamEvent', event, check),
-        onUsage: () => accounts.charge(key, usage.cost ?? 0),
-        onDrop: (events) => {
-          if (entry.response) entry.response.cut = `after ${events} event${events === 1 ? '' : 's'}`;
-        },
-        onImage: onImage && ((index, image) => onImage(entry, index, image.bytes, image.mediaType)),
-      });
-    }
-
+  function answerJson(
+    entry: RecordedRequest,
+    key: string,
+    shaped: Shaped,
+    headers: Record<string, string>,
+  ): MockAnswer {
     const data: ImageGenerationResponse['data'] = [];
     const images: SynthesizedImage[] = [];
-    for (let index = 0; index < count; index++) {
-      const image = imageAt(index);
+    for (let index = 0; index < shaped.count; index++) {
+      const image = shaped.imageAt(index);
       images.push(image);
       data.push({ b64_json: imageBase64(image.bytes), media_type: image.mediaType });
     }
-    const answer = checked(
-      'ImageGenerationResponse',
-      { created, data, usage } as ImageGenerationResponse,
-      check,
-    );
-    accounts.charge(key, usage.cost ?? 0);
+    const body = { created: shaped.created, data, usage: shaped.usage } as ImageGenerationResponse;
+    const answer = checked('ImageGenerationResponse', body, shaped.check);
+    accounts.charge(key, shaped.usage.cost ?? 0);
     if (onImage)
       for (const [index, image] of images.entries()) onImage(entry, index, image.bytes, image.mediaType);
-    return textAnswer(imagesJson(answer), 200, { 'content-type': 'application/json', ...rateHeaders });
+    return textAnswer(imagesJson(answer), 200, { 'content-type': 'application/json', ...headers });
   }
 
   async function route(
