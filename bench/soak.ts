@@ -724,6 +724,9 @@ const GPT = { model: 'openai/gpt-image-1', prompt: 'a lighthouse', quality: 'low
 const MINI = { model: 'openai/gpt-image-1-mini', prompt: 'three boats', quality: 'low', n: 3 };
 const SVG = { model: 'recraft/recraft-v3-svg', prompt: 'an owl' };
 const PNG_STREAM = { model: 'openai/gpt-image-1', prompt: 'a heron', quality: 'low' };
+const FLUX = { model: 'black-forest-labs/flux.2-pro', prompt: 'a barn' };
+const SEEDREAM = { model: 'bytedance-seed/seedream-4.5', prompt: 'a bay' };
+const WEBP: ImageWant = { format: 'webp' };
 
 /** A cheap valid request for the error scenarios, buffered or streamed (errors come as JSON either way). */
 const scenarioBody = () => ({ ...SVG, prompt: fresh('scenario'), stream: Math.random() < 0.5 });
@@ -761,284 +764,183 @@ const FAULT_KINDS: Record<FaultScenarioName, Kind['run']> = {
   },
 };
 
+const kind = (name: string, weight: number, run: Kind['run']): Kind => ({ name, weight, run });
+const png = (width: number, alpha?: boolean): ImageWant => ({
+  format: 'png',
+  width,
+  ...(alpha ? { alpha } : {}),
+});
+
 const ALL_KINDS: Kind[] = [
   // Images, every format, several models.
-  {
-    name: 'png 512² gemini',
-    weight: 6,
-    run: images({ ...GEMINI, resolution: '512' }, 1, { format: 'png', width: 512 }),
-  },
-  {
-    name: 'png 1K gemini',
-    weight: 4,
-    run: images({ ...GEMINI, resolution: '1K' }, 1, { format: 'png', width: 1024 }),
-  },
-  {
-    name: 'png 1K gemini, cached prompt',
-    weight: 3,
-    run: async () =>
-      expectImages(
-        await post({ ...GEMINI, resolution: '1K', prompt: `a cached fox ${Math.floor(Math.random() * 8)}` }),
-        1,
-        { format: 'png', width: 1024 },
-      ),
-  },
-  {
-    name: 'png transparent gpt-image-1',
-    weight: 2,
-    run: images({ ...GPT, background: 'transparent' }, 1, { format: 'png', width: 1024, alpha: true }),
-  },
-  { name: 'png ×3 gpt-image-1-mini', weight: 2, run: images(MINI, 3, { format: 'png', width: 1024 }) },
-  {
-    name: 'jpeg 512² flux.2-pro',
-    weight: 3,
-    run: images({ model: 'black-forest-labs/flux.2-pro', prompt: 'a barn', size: '512x512' }, 1, {
-      format: 'jpeg',
-      width: 512,
-    }),
-  },
-  {
-    name: 'jpeg 2K seedream-4.5',
-    weight: 0.7,
-    run: images({ model: 'bytedance-seed/seedream-4.5', prompt: 'a bay' }, 1, {
-      format: 'jpeg',
-      width: 2048,
-    }),
-  },
-  {
-    name: 'jpeg q60 gpt-image-1',
-    weight: 1,
-    run: images({ ...GPT, quality: 'medium', output_format: 'jpeg', output_compression: 60 }, 1, {
+  kind('png 512² gemini', 6, images({ ...GEMINI, resolution: '512' }, 1, png(512))),
+  kind('png 1K gemini', 4, images({ ...GEMINI, resolution: '1K' }, 1, png(1024))),
+  kind('png 1K gemini, cached prompt', 3, async () => {
+    const prompt = `a cached fox ${Math.floor(Math.random() * 8)}`;
+    return expectImages(await post({ ...GEMINI, resolution: '1K', prompt }), 1, png(1024));
+  }),
+  kind('png transparent gpt-image-1', 2, images({ ...GPT, background: 'transparent' }, 1, png(1024, true))),
+  kind('png ×3 gpt-image-1-mini', 2, images(MINI, 3, png(1024))),
+  kind('jpeg 512² flux.2-pro', 3, images({ ...FLUX, size: '512x512' }, 1, { format: 'jpeg', width: 512 })),
+  kind('jpeg 2K seedream-4.5', 0.7, images(SEEDREAM, 1, { format: 'jpeg', width: 2048 })),
+  kind(
+    'jpeg q60 gpt-image-1',
+    1,
+    images({ ...GPT, quality: 'medium', output_format: 'jpeg', output_compression: 60 }, 1, {
       format: 'jpeg',
       width: 1024,
     }),
-  },
-  {
-    name: 'webp lossless 512² gemini',
-    weight: 2,
-    run: images({ ...GEMINI, resolution: '512', output_format: 'webp' }, 1, { format: 'webp' }),
-  },
-  {
-    name: 'webp lossy gpt-image-1',
-    weight: 2,
-    run: images({ ...GPT, output_format: 'webp', output_compression: 80 }, 1, { format: 'webp' }),
-  },
-  { name: 'svg recraft-v3-svg', weight: 4, run: images(SVG, 1, { format: 'svg' }) },
-  {
-    name: 'svg recraft-v4-vector',
-    weight: 2,
-    run: images({ model: 'recraft/recraft-v4-vector', prompt: 'a logo' }, 1, { format: 'svg' }),
-  },
-  {
-    name: 'GET models, endpoints',
-    weight: 1,
-    run: async () => {
-      const path = pick(['/api/v1/images/models', '/api/v1/images/models/openai/gpt-image-1/endpoints']);
-      const answer = await exchange(agent, { path });
-      if (answer.status !== 200 || answer.ending !== 'complete') return unexpected(answer, 'wanted 200');
-      // The list has `data`, a model's endpoints record `endpoints`.
-      const body = json(answer) as { data?: unknown; endpoints?: unknown } | undefined;
-      const list = path.endsWith('/endpoints') ? body?.endpoints : body?.data;
-      return Array.isArray(list) && list.length > 0 ? asked('200') : unexpected(answer, 'no list');
-    },
-  },
+  ),
+  kind(
+    'webp lossless 512² gemini',
+    2,
+    images({ ...GEMINI, resolution: '512', output_format: 'webp' }, 1, WEBP),
+  ),
+  kind(
+    'webp lossy gpt-image-1',
+    2,
+    images({ ...GPT, output_format: 'webp', output_compression: 80 }, 1, WEBP),
+  ),
+  kind('svg recraft-v3-svg', 4, images(SVG, 1, { format: 'svg' })),
+  kind(
+    'svg recraft-v4-vector',
+    2,
+    images({ ...SVG, model: 'recraft/recraft-v4-vector' }, 1, { format: 'svg' }),
+  ),
+  kind('GET models, endpoints', 1, async () => {
+    const path = pick(['/api/v1/images/models', '/api/v1/images/models/openai/gpt-image-1/endpoints']);
+    const answer = await exchange(agent, { path });
+    if (answer.status !== 200 || answer.ending !== 'complete') return unexpected(answer, 'wanted 200');
+    // The list has `data`, a model's endpoints record `endpoints`.
+    const body = json(answer) as { data?: unknown; endpoints?: unknown } | undefined;
+    const list = path.endsWith('/endpoints') ? body?.endpoints : body?.data;
+    return Array.isArray(list) && list.length > 0 ? asked('200') : unexpected(answer, 'no list');
+  }),
+
   // Streams.
-  { name: 'stream png gpt-image-1', weight: 4, run: stream(PNG_STREAM, { format: 'png' }) },
-  {
-    name: 'stream png, 4 partials',
-    weight: 1,
-    run: stream(PNG_STREAM, { format: 'png', partials: 4 }, 'partial-images=4'),
-  },
-  { name: 'stream svg recraft', weight: 3, run: stream(SVG, { format: 'svg' }) },
+  kind('stream png gpt-image-1', 4, stream(PNG_STREAM, { format: 'png' })),
+  kind('stream png, 4 partials', 1, stream(PNG_STREAM, { format: 'png', partials: 4 }, 'partial-images=4')),
+  kind('stream svg recraft', 3, stream(SVG, { format: 'svg' })),
+
   // The API's own errors.
-  {
-    name: '400 schema',
-    weight: 2,
-    run: async () =>
-      expectError(
-        await post(
-          pick([{ ...GPT, prompt: 'x', n: 99 }, { model: GPT.model }, { ...GPT, prompt: 'x', size: 7 }]),
-        ),
-        400,
-        { violations: true },
-      ),
-  },
-  {
-    name: '400 body not JSON',
-    weight: 1,
-    run: failing({ body: '{"model": "openai/gpt-image-1", ' }, 400, {
-      message: /^Request body is not valid JSON/,
-    }),
-  },
-  {
-    name: '400 unknown model',
-    weight: 1,
-    run: failing({ body: { model: 'nobody/nothing', prompt: 'x' } }, 400, {
+  kind('400 schema', 2, async () => {
+    const body = pick([{ ...GPT, n: 99 }, { model: GPT.model }, { ...GPT, size: 7 }]);
+    return expectError(await post(body), 400, { violations: true });
+  }),
+  kind(
+    '400 body not JSON',
+    1,
+    failing({ body: '{"model": "a/b", ' }, 400, { message: /^Request body is not valid JSON/ }),
+  ),
+  kind(
+    '400 unknown model',
+    1,
+    failing({ body: { model: 'nobody/nothing', prompt: 'x' } }, 400, {
       message: /^nobody\/nothing is not a valid model ID/,
     }),
-  },
-  {
-    name: '400 unknown Prefer scenario',
-    weight: 0.5,
-    run: failing({ body: { ...SVG, prompt: 'x' }, headers: { prefer: 'scenario=no-such-scenario' } }, 400, {
+  ),
+  kind(
+    '400 unknown Prefer scenario',
+    0.5,
+    failing({ body: SVG, headers: { prefer: 'scenario=no-such-scenario' } }, 400, {
       message: /unknown scenario "no-such-scenario"/,
     }),
-  },
-  {
-    name: '401 without key',
-    weight: 1,
-    run: failing({ body: { ...SVG, prompt: 'x' }, key: null }, 401, {
-      message: 'Missing Authentication header',
+  ),
+  kind(
+    '401 without key',
+    1,
+    failing({ body: SVG, key: null }, 401, { message: 'Missing Authentication header' }),
+  ),
+  kind(
+    '401 malformed key',
+    0.5,
+    failing({ body: SVG, key: null, headers: { authorization: 'Basic Zm9vOmJhcg==' } }, 401, {
+      message: /^Malformed Authentication header/,
     }),
-  },
-  {
-    name: '401 malformed key',
-    weight: 0.5,
-    run: failing(
-      { body: { ...SVG, prompt: 'x' }, key: null, headers: { authorization: 'Basic Zm9vOmJhcg==' } },
-      401,
-      {
-        message: /^Malformed Authentication header/,
-      },
-    ),
-  },
-  {
-    name: '404 unknown path',
-    weight: 1,
-    run: async () =>
-      expectError(
-        await exchange(agent, pick([{ path: '/api/v1/nope' }, { path: '/nope', method: 'POST', body: {} }])),
-        404,
-        { message: 'Not Found' },
-      ),
-  },
-  {
-    name: '405 wrong method',
-    weight: 1,
-    run: async () =>
-      expectError(await exchange(agent, { method: pick(['GET', 'PUT', 'DELETE']) }), 405, { allow: 'POST' }),
-  },
+  ),
+  kind('404 unknown path', 1, async () => {
+    const spec = pick<Exchange>([{ path: '/api/v1/nope' }, { path: '/nope', method: 'POST', body: {} }]);
+    return expectError(await exchange(agent, spec), 404, { message: 'Not Found' });
+  }),
+  kind('405 wrong method', 1, async () => {
+    const method = pick(['GET', 'PUT', 'DELETE']);
+    return expectError(await exchange(agent, { method }), 405, { allow: 'POST' });
+  }),
   // Refused from its Content-Length alone; the client then leaves without sending the body.
-  {
-    name: '413 body too large',
-    weight: 0.3,
-    run: failing({ body: '{}', upload: { announce: 11 * 1024 * 1024, send: 0, wait: true } }, 413),
-  },
+  kind(
+    '413 body too large',
+    0.3,
+    failing({ body: '{}', upload: { announce: 11 << 20, send: 0, wait: true } }, 413),
+  ),
+
   // Every scenario of the catalog through Prefer.
   ...errorScenarioKinds,
-  {
-    name: 'scenario code=429, retry-after=3',
-    weight: 0.4,
-    run: async () =>
-      expectScenarioError(
-        await post(scenarioBody(), { headers: { prefer: 'code=429, retry-after=3' } }),
-        ERROR_SCENARIOS['rate-limited'],
-        3,
-      ),
-  },
-  ...Object.entries(FAULT_KINDS).map(([name, run]): Kind => ({ name: `scenario ${name}`, weight: 0.6, run })),
-  {
-    name: 'scenario keep-alive split-frames',
-    weight: 0.4,
-    run: stream(PNG_STREAM, { format: 'png', keepAlive: true }, 'scenario=keep-alive split-frames'),
-  },
-  // Steered by the control loop.
-  {
-    name: 'control-steered scenario',
-    weight: 2,
-    run: () =>
-      steered('scenario', { body: { ...SVG, prompt: fresh(CTL_SCENARIO) } }, (answer, allowed) => {
+  kind('scenario code=429, retry-after=3', 0.4, async () => {
+    const answer = await post(scenarioBody(), { headers: { prefer: 'code=429, retry-after=3' } });
+    return expectScenarioError(answer, ERROR_SCENARIOS['rate-limited'], 3);
+  }),
+  ...Object.entries(FAULT_KINDS).map(([name, run]) => kind(`scenario ${name}`, 0.6, run)),
+  kind(
+    'scenario keep-alive split-frames',
+    0.4,
+    stream(PNG_STREAM, { format: 'png', keepAlive: true }, 'scenario=keep-alive split-frames'),
+  ),
+
+  // Steered by the control loop: each may meet any state the loop went through while it ran.
+  kind('control-steered scenario', 2, () =>
+    steered('scenario', { body: { ...SVG, prompt: fresh(CTL_SCENARIO) } }, (answer, allowed) => {
+      const status = String(answer.status);
+      if (!allowed.has(status)) return unexpected(answer, `wanted one of ${[...allowed].join(', ')}`);
+      if (status === '429') return expectScenarioError(answer, ERROR_SCENARIOS['rate-limited']);
+      if (status === '503') return expectScenarioError(answer, ERROR_SCENARIOS['no-provider'], 7);
+      return expectImages(answer, 1, { format: 'svg' });
+    }),
+  ),
+  kind('control-steered responses', 1.5, () =>
+    steered(
+      'responses',
+      { body: { ...GEMINI, resolution: '512', prompt: fresh(CTL_RESPONSES) } },
+      (answer, allowed) => {
+        const fixture = expectImages(answer, 1, png(64));
+        if (!fixture.problem && allowed.has('fixture')) return fixture;
+        const made = expectImages(answer, 1, png(512));
+        if (!made.problem && allowed.has('synthesized')) return made;
+        return unexpected(answer, `wanted ${[...allowed].join(' or ')}: ${made.problem ?? fixture.problem}`);
+      },
+    ),
+  ),
+  kind('control-steered credits', 1.5, () =>
+    steered(
+      'credits',
+      { body: { ...SVG, prompt: fresh('credits') }, key: CREDITS_KEY },
+      (answer, allowed) => {
         const status = String(answer.status);
-        if (!allowed.has(status)) return unexpected(answer, `wanted one of ${[...allowed].join(', ')}`);
-        if (status === '429') return expectScenarioError(answer, ERROR_SCENARIOS['rate-limited']);
-        if (status === '503') return expectScenarioError(answer, ERROR_SCENARIOS['no-provider'], 7);
+        if (!allowed.has(status)) return unexpected(answer, `wanted ${[...allowed].join(' or ')}`);
+        if (status === '402')
+          return expectError(answer, 402, { message: ERROR_SCENARIOS['insufficient-credits'].message });
         return expectImages(answer, 1, { format: 'svg' });
-      }),
-  },
-  {
-    name: 'control-steered responses',
-    weight: 1.5,
-    run: () =>
-      steered(
-        'responses',
-        { body: { ...GEMINI, resolution: '512', prompt: fresh(CTL_RESPONSES) } },
-        (answer, allowed) => {
-          const fixture = expectImages(answer, 1, { format: 'png', width: 64 });
-          if (!fixture.problem && allowed.has('fixture')) return fixture;
-          const made = expectImages(answer, 1, { format: 'png', width: 512 });
-          if (!made.problem && allowed.has('synthesized')) return made;
-          return unexpected(
-            answer,
-            `wanted ${[...allowed].join(' or ')}: ${made.problem ?? fixture.problem}`,
-          );
-        },
-      ),
-  },
-  {
-    name: 'control-steered credits',
-    weight: 1.5,
-    run: () =>
-      steered(
-        'credits',
-        { body: { ...SVG, prompt: fresh('credits') }, key: CREDITS_KEY },
-        (answer, allowed) => {
-          const status = String(answer.status);
-          if (!allowed.has(status as '200')) return unexpected(answer, `wanted ${[...allowed].join(' or ')}`);
-          if (status === '402')
-            return expectError(answer, 402, { message: ERROR_SCENARIOS['insufficient-credits'].message });
-          return expectImages(answer, 1, { format: 'svg' });
-        },
-      ),
-  },
-  // Client disconnects.
-  {
-    name: 'abort mid-body',
-    weight: 0.7,
-    run: async () =>
-      expectAbort(
-        await post(
-          { model: 'bytedance-seed/seedream-4.5', prompt: fresh('abort') },
-          { abort: 'first-chunk' },
-        ),
-        'body',
-      ),
-  },
-  {
-    name: 'abort mid-stream',
-    weight: 1,
-    run: async () =>
-      expectAbort(
-        await post(
-          { ...PNG_STREAM, prompt: fresh('abort'), stream: true },
-          { abort: 'first-event', headers: { prefer: 'partial-images=4, interval=50' } },
-        ),
-        'body',
-      ),
-  },
-  {
-    name: 'abort during latency',
-    weight: 1,
-    run: async () =>
-      expectAbort(
-        await post(
-          { ...GEMINI, resolution: '1K', prompt: fresh('abort') },
-          { abort: 50, headers: { prefer: 'scenario=slow, latency=300' } },
-        ),
-        'head',
-      ),
-  },
-  {
-    name: 'abort mid-upload',
-    weight: 1,
-    run: async () =>
-      expectAbort(
-        await exchange(agent, {
-          body: { ...GEMINI, prompt: fresh('upload'), padding: 'x'.repeat(4000) },
-          upload: { announce: 4100, send: 1000 },
-        }),
-        'upload',
-      ),
-  },
+      },
+    ),
+  ),
+
+  // Client disconnects. Mid-body: a 2K JPEG answer (about 200 KB) comes in several chunks.
+  kind('abort mid-body', 0.7, async () =>
+    expectAbort(await post({ ...SEEDREAM, prompt: fresh('abort') }, { abort: 'first-chunk' }), 'body'),
+  ),
+  kind('abort mid-stream', 1, async () => {
+    const headers = { prefer: 'partial-images=4, interval=50' };
+    const body = { ...PNG_STREAM, prompt: fresh('abort'), stream: true };
+    return expectAbort(await post(body, { abort: 'first-event', headers }), 'body');
+  }),
+  kind('abort during latency', 1, async () => {
+    const headers = { prefer: 'scenario=slow, latency=300' };
+    const body = { ...GEMINI, resolution: '1K', prompt: fresh('abort') };
+    return expectAbort(await post(body, { abort: 50, headers }), 'head');
+  }),
+  kind('abort mid-upload', 1, async () => {
+    const body = { ...GEMINI, prompt: fresh('upload'), padding: 'x'.repeat(4000) };
+    return expectAbort(await exchange(agent, { body, upload: { announce: 4100, send: 1000 } }), 'upload');
+  }),
 ];
 
 const KINDS = flags.kinds
