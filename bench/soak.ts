@@ -5,7 +5,7 @@
  * wanted it: a 429 with Retry-After for `scenario=rate-limited`, a cut for `stream-drop`, an abort
  * the client made) or unexpected; the run exits 1 when anything was unexpected.
  *
- *   npm run bench:soak                               # 60 s after a 5 s warm-up, 64 connections
+ *   npm run bench:soak                               # 60 s after a 10 s warm-up, 64 connections
  *   npm run bench:soak -- --seconds 600 --json soak.json
  *
  * Flags: --seconds <s> (measured, after the warm-up), --warmup <s>, --connections <n>,
@@ -15,8 +15,8 @@
  * The workload (KINDS below): every format (png, jpeg, webp, svg, several models, new prompts and a
  * few cached ones), streams read with eventsource-parser (as clients read them), the API's errors
  * (400 schema, bad JSON, unknown model, 401, 404, 405, 413), every scenario of the catalog through
- * `Prefer` (src/scenarios/catalog.ts is imported, so a scenario added there without a kind here
- * fails the typecheck or the run), requests steered by a control loop that changes scenario and
+ * `Prefer` (src/scenarios/catalog.ts is imported: each error scenario is a kind by itself, and a stream
+ * or timing fault added there without a kind here fails the typecheck), requests steered by a control loop that changes scenario and
  * response rules, credits and resets once a second (those requests carry their own prompt marker
  * or key, so the rules never touch the rest), and client disconnects mid-body, mid-stream, during
  * a scenario's latency and mid-upload.
@@ -25,8 +25,9 @@
  * many request loops, plus one socket for the control loop); the server runs in its own process: one
  * core each on a 2-core machine. Latencies go into log-bucket histograms and examples are kept per
  * kind of problem, so the generator's memory stays bounded over any duration. The server's RSS is
- * read from /proc/<pid>/status (VmRSS; the peak is VmHWM): at the end of the warm-up, halfway and
- * at the end of the measured time.
+ * read from /proc/<pid>/status (VmRSS; the peak is VmHWM): at the end of the warm-up (which starts
+ * with one request of each kind, so every encoder is loaded), halfway and at the end of the measured
+ * time, and each second in between.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -57,7 +58,7 @@ const { values: flags } = parseArgs({
   },
 });
 const SECONDS = Number(flags.seconds ?? 60);
-const WARMUP = Number(flags.warmup ?? 5);
+const WARMUP = Number(flags.warmup ?? 10);
 const CONNECTIONS = Number(flags.connections ?? 64);
 if (!(SECONDS > 0 && WARMUP >= 0 && CONNECTIONS > 0)) throw new Error('--seconds, --warmup, --connections');
 const RSS_GROWTH_LIMIT = 10; // % after the warm-up
@@ -181,6 +182,7 @@ function exchange(agent: Agent, spec: Exchange): Promise<Answer> {
       if (error !== undefined) answer.error = error;
       if (!answer.stream) answer.body = Buffer.concat(chunks);
       answer.ms = performance.now() - started;
+      if (agent !== controlAgent) (req.reusedSocket ? stats.reused : stats.fresh).record(answer.ms);
       done(answer);
     };
     const disconnect = () => {
@@ -982,6 +984,12 @@ class Stats {
   readonly problems = new Map<string, { count: number; example: string }>();
   requests = 0;
   unexpected = 0;
+  /**
+   * Exchanges on a kept-alive connection and on a new one (after an abort, a cut, a 413): a
+   * saturated Node server accepts new connections late, which is where the long tails come from.
+   */
+  readonly reused = new Histogram();
+  readonly fresh = new Histogram();
 
   record(kind: string, outcome: Outcome, ms?: number): void {
     let row = this.kinds.get(kind);
@@ -1250,13 +1258,25 @@ async function main(): Promise<void> {
     `requests: ${number(measured)} in ${SECONDS} s (${number(measured / elapsed)}/s; ${number(warmStats.requests)} more in the warm-up), ` +
       `errors asked-for ${number(asked)}, unexpected ${number(unexpectedTotal)}`,
   );
-  const growth = start && end ? ((end.rss - start.rss) / start.rss) * 100 : Number.NaN;
+  const { reused, fresh: opened } = runStats;
+  const latencies = (h: Histogram) => `p50 ${ms(h.percentile(50))} ms, p99 ${ms(h.percentile(99))} ms`;
+  console.log(
+    `latency by connection: ${number(reused.count)} exchanges on kept-alive connections ${latencies(reused)}; ` +
+      `${number(opened.count)} on new ones ${latencies(opened)}`,
+  );
+  const percent = (from?: ProcStatus, to?: ProcStatus) =>
+    from && to ? ((to.rss - from.rss) / from.rss) * 100 : Number.NaN;
+  const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(1)} %`;
+  const growth = percent(start, end);
   const growthMet = growth < RSS_GROWTH_LIMIT;
+  const low = Math.min(...samples.map((sample) => sample.rss));
+  const high = Math.max(...samples.map((sample) => sample.rss));
   const peakMet = peak < RSS_PEAK_LIMIT_MB * 1024 * 1024;
   console.log(
     `server RSS (VmRSS): ${start ? mb(start.rss) : '?'} after the warm-up, ${middle ? mb(middle.rss) : '?'} at ${Math.round(SECONDS / 2)} s, ` +
-      `${end ? mb(end.rss) : '?'} at ${SECONDS} s: growth ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} % ` +
-      `(target < ${RSS_GROWTH_LIMIT} %: ${growthMet ? 'met' : 'MISSED'}); peak (VmHWM) ${mb(peak)} ` +
+      `${end ? mb(end.rss) : '?'} at ${SECONDS} s: growth ${signed(growth)} ` +
+      `(target < ${RSS_GROWTH_LIMIT} %: ${growthMet ? 'met' : 'MISSED'}; in the second half ${signed(percent(middle, end))}); ` +
+      `${mb(low)} to ${mb(high)} over the run, sampled each second; peak (VmHWM) ${mb(peak)} ` +
       `(target < ${RSS_PEAK_LIMIT_MB} MB: ${peakMet ? 'met' : 'MISSED'})`,
   );
   console.log(
@@ -1302,6 +1322,10 @@ async function main(): Promise<void> {
           requestsPerSecond: measured / elapsed,
           kinds,
           errors: Object.fromEntries(runStats.errors),
+          byConnection: {
+            reused: { count: reused.count, p50: reused.percentile(50), p99: reused.percentile(99) },
+            new: { count: opened.count, p50: opened.percentile(50), p99: opened.percentile(99) },
+          },
           unexpected: unexpectedTotal,
           problems: problems.map(([key, value]) => ({ key, ...value })),
           rss: {
@@ -1311,6 +1335,7 @@ async function main(): Promise<void> {
             end: end?.rss,
             peak,
             growthPercent: growth,
+            secondHalfGrowthPercent: percent(middle, end),
             samples,
           },
           cpu: { server: serverCpu, generator: ownCpu },
