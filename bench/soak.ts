@@ -1135,10 +1135,16 @@ async function main(): Promise<void> {
     stopping = true;
     server.process.kill('SIGTERM');
   };
-  process.once('SIGINT', () => {
-    stopServer();
-    process.exit(130);
+  // The server must not outlive the soak, however the soak ends (Ctrl-C, kill, a crash).
+  process.once('exit', () => {
+    const running = server.process.exitCode === null && server.process.signalCode === null;
+    if (running && !stopping) server.process.kill('SIGKILL');
   });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(signal, () => {
+      stopServer();
+      process.exit(130);
+    });
 
   console.log(
     `soak: ${SECONDS} s after a ${WARMUP} s warm-up, ${CONNECTIONS} connections, against ${cli} serve ` +
