@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { RecordedExchange } from '../check/exchange.ts';
 import { readExchanges } from '../check/read.ts';
-import { redactText } from '../check/redact.ts';
 import { validateExchange } from '../check/validate.ts';
 import type { AnswerHandler } from '../core/answer.ts';
 import { boundEntry } from '../core/bounded.ts';
@@ -19,7 +18,8 @@ import { type FetchHandler, isWebMethod, viaWebHandler } from './node-adapter.ts
 import { createProxyHandler } from './proxy.ts';
 import { type ExchangeListener, withRecording } from './recording.ts';
 import { createReplayHandler } from './replay.ts';
-import { formatRequestLine, type LogFormat } from './request-log.ts';
+import { formatContractLine, formatRequestLine, type LogFormat } from './request-log.ts';
+import { streamEnds } from './stream-ends.ts';
 import { packageVersion } from './version.ts';
 
 export interface MockServerOptions
@@ -34,6 +34,8 @@ export interface MockServerOptions
   log?: LogFormat | false;
   /** Where log lines go. @default process.stdout */
   logLine?: (line: string) => void;
+  /** Colour the status of pretty log lines (ANSI: 2xx green, 4xx yellow, 5xx red). @default false */
+  logColor?: boolean;
   /**
    * Forward every request to this upstream (e.g. `https://openrouter.ai/api/v1`) instead of
    * answering from the mock; each exchange is checked against the contract and violations logged.
@@ -88,13 +90,25 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const basePath = normalizeBasePath(options.basePath ?? '/api/v1');
   const log = options.log ?? false;
   const logLine = options.logLine ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const line = {
+    color: options.logColor ?? false,
+    pacing: { partialImages: options.partialImages ?? 2, interval: options.interval ?? 0 },
+  };
+  // A stream's line waits for its end, so it can say whether the stream was cut.
+  const ends = log
+    ? streamEnds((entry, ending) => {
+        const cut =
+          ending === 'client left' ? 'when the client went away' : ending === 'cut' ? 'mid-body' : undefined;
+        logLine(formatRequestLine(entry, log, { ...line, ...(cut === undefined ? {} : { cut }) }));
+      })
+    : undefined;
   // Made once the mock is, whose journal it shows; the mock reports to it only after that.
   let gallery: Gallery | undefined;
   const mock = createImagesMock({
     ...withCatalogFile(options),
     baseUrl: `http://localhost${basePath}`,
     onAnswered: (entry) => {
-      if (log) logLine(formatRequestLine(entry, log));
+      if (log && !ends?.defer(entry)) logLine(formatRequestLine(entry, log, line));
       gallery?.answered(entry);
       options.onAnswered?.(entry);
     },
@@ -110,7 +124,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const version = packageVersion();
   // Answered by the mock itself, the API runs on plain requests and answers (no Web objects); a
   // proxy, a replay or a recording works on Web `Request`s and `Response`s.
-  let api: AnswerHandler = answerHandlerOf(mock);
+  let api: AnswerHandler = ends ? ends.wrap(answerHandlerOf(mock)) : answerHandlerOf(mock);
   let source: FetchHandler = mock.handle;
   if (options.replay) source = await replayHandler(options.replay, basePath);
   if (options.proxy) source = createProxyHandler(options.proxy, basePath);
@@ -144,15 +158,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           ms,
         });
         boundEntry(entry);
-        if (log) logLine(formatRequestLine(entry, log));
+        if (log) logLine(formatRequestLine(entry, log, line));
         gallery?.answered(entry);
       }
       if (violations.length > 0 && log) {
-        logLine(
-          redactText(
-            `contract: ${exchange.request.method} ${new URL(exchange.request.url).pathname} → ${exchange.response.status}: ${violations.join('; ')}`,
-          ),
-        );
+        const { request, response } = exchange;
+        logLine(formatContractLine(request.method, request.url, response.status, violations, log));
       }
       options.onExchange?.(exchange, violations);
     };
