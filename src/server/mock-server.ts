@@ -124,7 +124,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const version = packageVersion();
   // Answered by the mock itself, the API runs on plain requests and answers (no Web objects); a
   // proxy, a replay or a recording works on Web `Request`s and `Response`s.
-  let api: AnswerHandler = ends ? ends.wrap(answerHandlerOf(mock)) : answerHandlerOf(mock);
+  let api: AnswerHandler = answerHandlerOf(mock);
   let source: FetchHandler = mock.handle;
   if (options.replay) source = await replayHandler(options.replay, basePath);
   if (options.proxy) source = createProxyHandler(options.proxy, basePath);
@@ -173,6 +173,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const own = api;
     api = (request) => (isWebMethod(request.method) ? web(request) : own(request));
   }
+  // Around both ways to the mock (plain, or Web through a recording): a stream is one line, at its end.
+  if (ends) api = ends.wrap(api);
   if (options.cors !== false) api = withCors(api);
   let handler = withInspection(api, mock, version);
   // Proxied or replayed answers are not the mock's: rules would change nothing, so there are none.
