@@ -15,6 +15,7 @@ import {
 import type { LogFormat } from '../server/request-log.ts';
 import { parseCommand } from './args.ts';
 import { keepHeapSmall } from './heap.ts';
+import { watchParent } from './parent-watch.ts';
 import { bannerOf, voiceFor, wantsColor } from './serve-voice.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -41,7 +42,7 @@ Options:
   --credits <usd>       simulate a balance per key, drawn down by each answer's cost (402 when spent)
   --rate-limit <n/s>    simulate a rate limit per key, e.g. 10/60 = 10 requests per 60 s (429)
   --max-body <size>     largest request body, e.g. 10mb, 512kb, 1000   (default 10mb; larger: 413)
-  --log <format>        one line per request: pretty or json            (default pretty)
+  --log <format>        one line per request: pretty, or json (then every line is JSON) (default pretty)
   --quiet               no request log
   --no-cors             do not answer CORS preflights
   --proxy <url>         forward every request to this upstream (e.g. https://openrouter.ai/api/v1),
@@ -58,6 +59,7 @@ Options:
 Inspection: GET /__mock/health, GET /__mock/requests (?limit=&model=&status=&since=), DELETE /__mock/requests.
 Control (openapi/mock-control.yaml): POST/GET/DELETE /__mock/scenarios, DELETE /__mock/scenarios/{id},
   the same for /__mock/responses, PUT /__mock/credits, POST /__mock/reset.
+Stops on SIGINT (Ctrl-C), SIGTERM or SIGHUP, or once the process that started it exits (npx, npm start).
 Scenarios: ${[...Object.keys(ERROR_SCENARIOS), ...Object.keys(FAULT_SCENARIOS)].join(', ')}
 `;
 
@@ -330,6 +332,9 @@ export async function serve(argv: string[]): Promise<MockServer | undefined> {
       else stop(signal);
     });
   }
+  watchParent(() => {
+    if (!closing) stop('the process that started it exited');
+  });
   if (!isLoopbackHost(server.host) && !options.apiKeys) {
     // Anyone who reaches the port may generate (and, with a token, steer): say so, once.
     voice.warning(
