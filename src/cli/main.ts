@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { CATALOG_HELP, catalog } from './catalog.ts';
 import { DIFF_HELP, diff } from './diff.ts';
 import { SERVE_HELP, serve } from './serve.ts';
+import { asksForJson, jsonEvent } from './serve-voice.ts';
 import { UsageError } from './usage-error.ts';
 import { VALIDATE_HELP, validate } from './validate.ts';
 import { VERIFY_HELP, verify } from './verify.ts';
@@ -71,13 +72,16 @@ async function main(argv: string[]): Promise<void> {
 const withoutPrefix = (message: string) => message.replaceAll(/\[openrouter-images-mock\] ?/g, '');
 
 const argv = process.argv.slice(2);
+// `serve --log json` says everything in JSON lines, its failure to start too.
+const json = argv[0] === 'serve' && asksForJson(argv.slice(1));
+
 main(argv).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    const help = error.seeHelp ? `; see openrouter-images-mock ${argv[0]} --help` : '';
-    process.stderr.write(`openrouter-images-mock: ${withoutPrefix(error.message)}${help}\n`);
-    process.exit(2);
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`openrouter-images-mock: ${withoutPrefix(message)}\n`);
-  process.exit(1);
+  const usage = error instanceof UsageError;
+  const help = usage && error.seeHelp ? `; see openrouter-images-mock ${argv[0]} --help` : '';
+  const message = `${withoutPrefix(error instanceof Error ? error.message : String(error))}${help}`;
+  const exitCode = usage ? 2 : 1;
+  process.stderr.write(
+    json ? jsonEvent('error', { message, exitCode }) : `openrouter-images-mock: ${message}\n`,
+  );
+  process.exit(exitCode);
 });

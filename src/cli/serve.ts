@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { constants as os } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { ImagesApiError } from '../contract/errors.ts';
 import { MisuseError, unsaid } from '../message.ts';
@@ -12,8 +13,11 @@ import {
   normalizeBasePath,
   startMockServer,
 } from '../server/mock-server.ts';
+import type { LogFormat } from '../server/request-log.ts';
 import { parseCommand } from './args.ts';
 import { keepHeapSmall } from './heap.ts';
+import { watchParent } from './parent-watch.ts';
+import { bannerOf, voiceFor, wantsColor } from './serve-voice.ts';
 import { UsageError } from './usage-error.ts';
 
 export const SERVE_HELP = `Usage: openrouter-images-mock serve [options]
@@ -39,7 +43,7 @@ Options:
   --credits <usd>       simulate a balance per key, drawn down by each answer's cost (402 when spent)
   --rate-limit <n/s>    simulate a rate limit per key, e.g. 10/60 = 10 requests per 60 s (429)
   --max-body <size>     largest request body, e.g. 10mb, 512kb, 1000   (default 10mb; larger: 413)
-  --log <format>        one line per request: pretty or json            (default pretty)
+  --log <format>        one line per request: pretty, or json (then every line is JSON) (default pretty)
   --quiet               no request log
   --no-cors             do not answer CORS preflights
   --proxy <url>         forward every request to this upstream (e.g. https://openrouter.ai/api/v1),
@@ -56,6 +60,7 @@ Options:
 Inspection: GET /__mock/health, GET /__mock/requests (?limit=&model=&status=&since=), DELETE /__mock/requests.
 Control (openapi/mock-control.yaml): POST/GET/DELETE /__mock/scenarios, DELETE /__mock/scenarios/{id},
   the same for /__mock/responses, PUT /__mock/credits, POST /__mock/reset.
+Stops on SIGINT (Ctrl-C), SIGTERM or SIGHUP, or once the process that started it exits (npx, npm start).
 Scenarios: ${[...Object.keys(ERROR_SCENARIOS), ...Object.keys(FAULT_SCENARIOS)].join(', ')}
 `;
 
@@ -194,6 +199,12 @@ function configValues(path: string): Values {
 
 /** The server's options from the command line (and a config file), or a usage error. */
 export function serveOptions(argv: string[]): MockServerOptions | 'help' {
+  const command = parseServe(argv);
+  return command === 'help' ? command : command.options;
+}
+
+/** The server's options, and the format of everything `serve` says (`--quiet` or not). */
+function parseServe(argv: string[]): { options: MockServerOptions; format: LogFormat } | 'help' {
   const cli = parseCommand(argv, OPTIONS).values as Values;
   if (cli.help) return 'help';
   const values: Values = { ...(cli.config ? configValues(cli.config) : {}), ...cli };
@@ -266,16 +277,28 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
     if (!existsSync(dir)) throw new UsageError(`--record ${values.record}: the folder ${dir} does not exist`);
     options.record = values.record;
   }
-  return options;
+  return { options, format: log };
 }
 
-/** `serve`: starts the mock server and keeps it running until SIGINT or SIGTERM. */
+/**
+ * `serve`: starts the mock server and keeps it running until SIGINT, SIGTERM or SIGHUP, or until
+ * the process that started it exits; then lets requests in flight finish and the recording close.
+ */
 export async function serve(argv: string[]): Promise<MockServer | undefined> {
-  const options = serveOptions(argv);
-  if (options === 'help') {
+  const command = parseServe(argv);
+  if (command === 'help') {
     process.stdout.write(SERVE_HELP);
     return undefined;
   }
+  const { options, format } = command;
+  const voice = voiceFor(format);
+  // Nobody reading the log (a closed pipe) is no reason to stop serving, nor to leave a recording unfinished.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  if (options.log === 'pretty') options.logColor = wantsColor(process.env, process.stdout.isTTY);
+  // Under --log json every line is JSON: the server's own failures too (pretty keeps their stack).
+  if (format === 'json')
+    options.onError = (error) =>
+      voice.error(errorText(error), error instanceof Error ? error.stack : undefined);
   // Before the server allocates anything: a long-running server's RSS (see heap.ts).
   keepHeapSmall();
   let server: MockServer;
@@ -287,23 +310,39 @@ export async function serve(argv: string[]): Promise<MockServer | undefined> {
     if (error instanceof MisuseError) throw new UsageError(error.detail);
     throw error;
   }
-  const stop = (signal: string) => {
-    process.stdout.write(`openrouter-images-mock: ${signal}, closing\n`);
+  let closing = false;
+  const stop = (reason: string) => {
+    closing = true;
+    voice.closing(reason);
     server.close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: unknown) => {
+        voice.error(errorText(error));
+        process.exit(1);
+      },
     );
   };
   // Handlers go in before the URL is printed: whoever reads the URL may signal at once.
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      // A second signal while closing: whoever sends it will not wait for requests in flight.
+      if (closing) process.exit(128 + (os.signals[signal] ?? 0));
+      else stop(signal);
+    });
+  }
+  watchParent(() => {
+    if (!closing) stop('the process that started it exited');
+  });
   if (!isLoopbackHost(server.host) && !options.apiKeys) {
     // Anyone who reaches the port may generate (and, with a token, steer): say so, once.
-    process.stderr.write(
-      `openrouter-images-mock: warning: listening on ${server.host}, beyond loopback, without --api-key: any client that reaches it is served\n`,
+    voice.warning(
+      `listening on ${server.host}, beyond loopback, without --api-key: any client that reaches it is served`,
     );
   }
-  process.stdout.write(`openrouter-images-mock listening at ${server.baseUrl}\n`);
-  process.stdout.write(`gallery of requests and images at ${server.url}/__mock/\n`);
+  voice.listening(bannerOf(server, options));
   return server;
 }
+
+/** An error as one line, without the library's prefix (the voice names the program). */
+const errorText = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).replaceAll(/\[openrouter-images-mock\] ?/g, '');

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { redactText } from '../check/redact.ts';
 import { validateExchange } from '../check/validate.ts';
 import { boundEntry } from '../contract/bounded.ts';
 import { DroppedConnection } from '../core/drop.ts';
@@ -20,7 +19,8 @@ import { type FetchHandler, isWebMethod, viaWebHandler } from './node-adapter.ts
 import { createProxyHandler } from './proxy.ts';
 import { type ExchangeListener, withRecording } from './recording.ts';
 import { createReplayHandler } from './replay.ts';
-import { formatRequestLine, type LogFormat } from './request-log.ts';
+import { formatContractLine, formatRequestLine, type LogFormat } from './request-log.ts';
+import { streamEnds } from './stream-ends.ts';
 import { packageVersion } from './version.ts';
 
 export interface MockServerOptions
@@ -35,6 +35,8 @@ export interface MockServerOptions
   log?: LogFormat | false;
   /** Where log lines go. @default process.stdout */
   logLine?: (line: string) => void;
+  /** Colour the status of pretty log lines (ANSI: 2xx green, 4xx yellow, 5xx red). @default false */
+  logColor?: boolean;
   /**
    * Forward every request to this upstream (e.g. `https://openrouter.ai/api/v1`) instead of
    * answering from the mock; each exchange is checked against the contract and violations logged.
@@ -89,13 +91,25 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const basePath = normalizeBasePath(options.basePath ?? '/api/v1');
   const log = options.log ?? false;
   const logLine = options.logLine ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const line = {
+    color: options.logColor ?? false,
+    pacing: { partialImages: options.partialImages ?? 2, interval: options.interval ?? 0 },
+  };
+  // A stream's line waits for its end, so it can say whether the stream was cut.
+  const ends = log
+    ? streamEnds((entry, ending) => {
+        const cut =
+          ending === 'client left' ? 'when the client went away' : ending === 'cut' ? 'mid-body' : undefined;
+        logLine(formatRequestLine(entry, log, { ...line, ...(cut === undefined ? {} : { cut }) }));
+      })
+    : undefined;
   // Made once the mock is, whose journal it shows; the mock reports to it only after that.
   let gallery: Gallery | undefined;
   const mock = createImagesMock({
     ...withCatalogFile(options),
     baseUrl: `http://localhost${basePath}`,
     onAnswered: (entry) => {
-      if (log) logLine(formatRequestLine(entry, log));
+      if (log && !ends?.defer(entry)) logLine(formatRequestLine(entry, log, line));
       gallery?.answered(entry);
       options.onAnswered?.(entry);
     },
@@ -145,15 +159,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           ms,
         });
         boundEntry(entry);
-        if (log) logLine(formatRequestLine(entry, log));
+        if (log) logLine(formatRequestLine(entry, log, line));
         gallery?.answered(entry);
       }
       if (violations.length > 0 && log) {
-        logLine(
-          redactText(
-            `contract: ${exchange.request.method} ${new URL(exchange.request.url).pathname} → ${exchange.response.status}: ${violations.join('; ')}`,
-          ),
-        );
+        const { request, response } = exchange;
+        logLine(formatContractLine(request.method, request.url, response.status, violations, log));
       }
       options.onExchange?.(exchange, violations);
     };
@@ -163,6 +174,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const own = api;
     api = (request) => (isWebMethod(request.method) ? web(request) : own(request));
   }
+  // Around both ways to the mock (plain, or Web through a recording): a stream is one line, at its end.
+  if (ends) api = ends.wrap(api);
   if (options.cors !== false) api = withCors(api);
   let handler = withInspection(api, mock, version);
   // Proxied or replayed answers are not the mock's: rules would change nothing, so there are none.

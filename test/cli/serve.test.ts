@@ -21,9 +21,7 @@ describe('openrouter-images-mock serve', () => {
 
   it('prints where the gallery is', async () => {
     const root = serving.baseUrl.replace('/api/v1', '');
-    await expect
-      .poll(() => serving.output())
-      .toContain(`gallery of requests and images at ${root}/__mock/\n`);
+    await expect.poll(() => serving.output()).toContain(`  gallery  ${root}/__mock/\n`);
     expect((await fetch(`${root}/__mock/`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
   });
 

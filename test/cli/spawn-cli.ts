@@ -18,10 +18,10 @@ export interface ServingCli {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `serve` and resolves once it prints its base URL. */
-export function startServe(args: string[] = []): Promise<ServingCli> {
+/** Starts `serve` and resolves once it prints its base URL (pretty, or the JSON banner's `baseUrl`). */
+export function startServe(args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<ServingCli> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', ...args]);
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', ...args], { env });
     let output = '';
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     const timer = setTimeout(() => {
@@ -30,7 +30,7 @@ export function startServe(args: string[] = []): Promise<ServingCli> {
     }, 10_000);
     const onData = (chunk: Buffer) => {
       output += chunk;
-      const match = /listening at (http:\/\/\S+)/.exec(output);
+      const match = /listening at (http:\/\/\S+)/.exec(output) ?? /"baseUrl":"(http:\/\/[^"]+)"/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve({
