@@ -45,11 +45,13 @@ function runtimeAjv(id: string, schemas: unknown) {
   return (name: string) => ajv.getSchema(`${id}#/$defs/${name}`) as Validate;
 }
 
-// `schemaPath` differs by design: each schema is its own function (no inlined refs), so a path
-// starts at the schema that failed. Nothing reads it (src/contract/violations.ts).
+// `schemaPath` is left out of the generated code: nothing reads it (src/contract/violations.ts).
 const outcome = (validate: Validate, value: unknown) => {
   const valid = validate(value);
-  const errors = (validate.errors ?? []).map(({ schemaPath: _, ...error }) => error);
+  const errors = (validate.errors ?? []).map((error) => {
+    const { schemaPath: _, ...rest } = error as typeof error & { schemaPath?: string };
+    return rest;
+  });
   return { valid, errors, violations: toViolations(validate.errors, value) };
 };
 
