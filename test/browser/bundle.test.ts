@@ -62,6 +62,14 @@ function installedProject(): string {
 const page = (script: string) =>
   `<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module" src="${script}"></script></body></html>`;
 
+/** The JavaScript a bundle emitted, all files. */
+function scripts(dir: string): string {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.js') && !file.endsWith('mockServiceWorker.js'))
+    .map((file) => readFileSync(join(dir, file), 'utf8'))
+    .join('\n');
+}
+
 function serve(dir: string): Promise<Server> {
   const server = createServer((req, res) => {
     const path = join(dir, new URL(req.url ?? '/', 'http://x').pathname.replace(/\/$/, '/index.html'));
@@ -163,6 +171,7 @@ describe.skipIf(!CHROMIUM)('a browser bundle of the package', () => {
     for (const wasm of WASM)
       copyFileSync(fileURLToPath(import.meta.resolve(wasm)), join(out, wasm.split('/').pop() ?? ''));
     writeFileSync(join(out, 'index.html'), page('/page.js'));
+    expect(scripts(out)).not.toMatch(/createRequire|node:fs/); // the Node loader was swapped out
     const outcome = await runIn(out);
     expect({ ...outcome, console: noEval(outcome.console) }).toMatchObject({ ...expected, console: [] });
   }, 120_000);
@@ -176,6 +185,7 @@ describe.skipIf(!CHROMIUM)('a browser bundle of the package', () => {
       logLevel: 'error',
       build: { outDir: out, emptyOutDir: true, target: 'es2022' },
     });
+    expect(scripts(out)).not.toMatch(/createRequire|node:fs/); // the Node loader was swapped out
     const outcome = await runIn(out);
     expect({ ...outcome, console: noEval(outcome.console) }).toMatchObject({ ...expected, console: [] });
   }, 120_000);
