@@ -5,11 +5,15 @@
 //                                    the MSW handlers also run in browsers)
 //   openapi/mock-control.yaml      → src/contract/control.gen.ts and control-document.gen.ts,
 //                                    the same for the server's control routes
+//   each document's component schemas → src/contract/validators.gen.ts and
+//                                    control-validators.gen.ts, ajv's standalone code, so the
+//                                    package runs neither ajv nor `Function()` (scripts/validators.ts)
 // `--check` writes nothing and exits 1 when a committed file is stale.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
+import { standaloneValidators } from './validators.ts';
 
 const root = new URL('../', import.meta.url);
 
@@ -19,6 +23,9 @@ interface Source {
   data: string;
   /** The exported name of the document as data. */
   constant: string;
+  validators: string;
+  /** The URN that names the schemas (the validators' `schemaPath`s do not show it). */
+  id: string;
 }
 
 const SOURCES: Source[] = [
@@ -27,12 +34,16 @@ const SOURCES: Source[] = [
     types: 'src/contract/openapi.gen.ts',
     data: 'src/contract/document.gen.ts',
     constant: 'openApiDocument',
+    validators: 'src/contract/validators.gen.ts',
+    id: 'urn:openrouter-images-mock:contract',
   },
   {
     yaml: 'openapi/mock-control.yaml',
     types: 'src/contract/control.gen.ts',
     data: 'src/contract/control-document.gen.ts',
     constant: 'controlDocument',
+    validators: 'src/contract/control-validators.gen.ts',
+    id: 'urn:openrouter-images-mock:control',
   },
 ];
 
@@ -46,6 +57,14 @@ async function outputsOf(source: Source): Promise<Array<[URL, string, string]>> 
     [
       new URL(source.data, root),
       `${banner('the OpenAPI document as data')}\nexport const ${source.constant} = ${JSON.stringify(document, null, 2)} as const;\n`,
+      source.yaml,
+    ],
+    [
+      new URL(source.validators, root),
+      `${banner('a validator for each component schema (ajv standalone code)')}${standaloneValidators(
+        source.id,
+        (document.components as { schemas: Record<string, unknown> }).schemas,
+      )}`,
       source.yaml,
     ],
   ];

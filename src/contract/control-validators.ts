@@ -1,13 +1,9 @@
-import type { ErrorObject } from 'ajv';
-import { controlDocument } from './control-document.gen.ts';
 import type { ControlSchemaName } from './control-types.ts';
+import { validators } from './control-validators.gen.ts';
 import { schemaValidators } from './validators.ts';
-import { toViolations, type Violation } from './violations.ts';
+import { type SchemaError, toViolations, type Violation } from './violations.ts';
 
-const validatorFor = schemaValidators<ControlSchemaName>(
-  'urn:openrouter-images-mock:control',
-  controlDocument.components.schemas,
-);
+const validatorFor = schemaValidators<ControlSchemaName>('urn:openrouter-images-mock:control', validators);
 
 /** Keywords that can only fail for a value of one JSON type. */
 const KEYWORD_TYPE: Readonly<Record<string, string>> = {
@@ -49,15 +45,15 @@ function valueAt(root: unknown, pointer: string): unknown {
  * number or a range), so keep the errors of the branch of the value's own type; when no branch
  * takes that type, one error lists the types that would do.
  */
-function branchOfValue(errors: ErrorObject[], root: unknown): ErrorObject[] {
+function branchOfValue(errors: SchemaError[], root: unknown): SchemaError[] {
   let out = errors;
   for (const alternative of errors.filter((e) => e.keyword === 'oneOf')) {
     const at = alternative.instancePath;
     const value = valueAt(root, at);
     const kind = jsonType(value);
-    const under = (e: ErrorObject) =>
+    const under = (e: SchemaError) =>
       e !== alternative && (e.instancePath === at || e.instancePath.startsWith(`${at}/`));
-    const fits = (e: ErrorObject) => {
+    const fits = (e: SchemaError) => {
       if (e.instancePath !== at) return true;
       if (e.keyword === 'type') return false;
       if (e.keyword === 'enum')

@@ -1,6 +1,17 @@
-import type { ErrorObject } from 'ajv';
 import { fitsWithin } from './bounded.ts';
 import { openApiDocument } from './document.gen.ts';
+
+/**
+ * One error of a generated validator, the shape of ajv's `ErrorObject` (declared here so that the
+ * package's types need no ajv, which is only a build tool) less `schemaPath`, which nothing reads
+ * and the generator leaves out.
+ */
+export interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
 
 /** One way a value breaks the contract; data, never an exception. */
 export interface Violation {
@@ -62,10 +73,10 @@ export const MAX_VIOLATIONS = 100;
 const MAX_ACTUAL = 200;
 
 /** Turns ajv's errors into violations with messages that name the field and the rule. */
-export function toViolations(errors: readonly ErrorObject[] | null | undefined, root: unknown): Violation[] {
+export function toViolations(errors: readonly SchemaError[] | null | undefined, root: unknown): Violation[] {
   const out: Violation[] = [];
   for (const error of (errors ?? []).slice(0, MAX_VIOLATIONS)) {
-    const params = error.params as Record<string, unknown>;
+    const params = error.params;
     let pointer = error.instancePath;
     let expected: unknown;
     let text: string;

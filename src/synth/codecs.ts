@@ -1,4 +1,5 @@
 import { said } from '../message.ts';
+import { wasmOverrides } from './wasm-node.ts';
 /**
  * The two WebAssembly encoders, loaded once per process (or page) on first use: MozJPEG and
  * libwebp as built by jSquash from the Squoosh codecs. Loading is asynchronous (the browser
@@ -109,7 +110,8 @@ export function encoderOf<F extends WasmFormat>(format: F): Encoders[F] {
 /**
  * Runs an Emscripten factory. In Node the .wasm is read from the package, since Node's fetch
  * cannot read files; elsewhere the glue fetches it next to itself (`new URL(…, import.meta.url)`,
- * which bundlers understand).
+ * which bundlers understand). Browser bundlers take wasm-browser.ts for wasm-node.ts (package.json
+ * `browser`), so a browser bundle never meets node:fs.
  *
  * @note In a page that runs MSW (our own handlers under `setupWorker`), that fetch would meet the
  * service worker like any other request, and a strict `onUnhandledRequest` would fail it. While
@@ -117,14 +119,8 @@ export function encoderOf<F extends WasmFormat>(format: F): Encoders[F] {
  * MSW's passthrough marker (`accept: msw/passthrough`, what `bypass()` sends), then is restored.
  */
 async function instantiate<T>(factory: () => Promise<Factory<T>>, wasm: string): Promise<T> {
-  const overrides: Record<string, unknown> = { noInitialRun: true };
-  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-  if (node) {
-    const { createRequire } = await import('node:module');
-    const { readFile } = await import('node:fs/promises');
-    overrides.wasmBinary = await readFile(createRequire(import.meta.url).resolve(wasm));
-    return (await factory())(overrides);
-  }
+  const overrides: Record<string, unknown> = { noInitialRun: true, ...(await wasmOverrides(wasm)) };
+  if (overrides.wasmBinary) return (await factory())(overrides);
   const create = await factory();
   const original = globalThis.fetch;
   if (typeof original !== 'function') return create(overrides);

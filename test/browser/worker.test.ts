@@ -30,6 +30,16 @@ describe.skipIf(!CHROMIUM)('setupWorker in Chromium', () => {
       configFile: false,
       root: here,
       logLevel: 'error',
+      // package.json `browser` swaps the Node loader in the built package; this page bundles the
+      // sources, so the same swap is spelled out.
+      resolve: {
+        alias: [
+          {
+            find: /^\.\/wasm-node\.ts$/,
+            replacement: fileURLToPath(new URL('../../src/synth/wasm-browser.ts', import.meta.url)),
+          },
+        ],
+      },
       build: { outDir, emptyOutDir: true, minify: false, target: 'es2022' },
     });
     copyFileSync(

@@ -1,0 +1,192 @@
+// The package as a browser user bundles it: built, installed by name, bundled with esbuild
+// (`--platform=browser`, no other flag) and with Vite, served under a Content-Security-Policy
+// without 'unsafe-eval', run under setupWorker in Chromium. Every format decodes, a stream
+// completes, nothing needs eval. Skipped where no Chromium is installed.
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
+import { type Browser, chromium } from 'playwright-core';
+import { build as vite } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const CSP = "script-src 'self' 'wasm-unsafe-eval'";
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+};
+const WASM = [
+  '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm',
+  '@jsquash/webp/codec/enc/webp_enc.wasm',
+  '@jsquash/webp/codec/enc/webp_enc_simd.wasm',
+];
+
+/** A project that installed the package: node_modules/openrouter-images-mock is the build. */
+function installedProject(): string {
+  const root = mkdtempSync(join(tmpdir(), 'orim-bundle-'));
+  const modules = join(root, 'node_modules');
+  const pkg = join(modules, 'openrouter-images-mock');
+  mkdirSync(pkg, { recursive: true });
+  const own = realpathSync(join(REPO, 'node_modules'));
+  for (const name of readdirSync(own))
+    if (!name.startsWith('.')) symlinkSync(join(own, name), join(modules, name));
+  execFileSync(join(REPO, 'node_modules/.bin/tsc'), [
+    '-p',
+    join(REPO, 'tsconfig.json'),
+    '--outDir',
+    join(pkg, 'dist'),
+  ]);
+  copyFileSync(join(REPO, 'package.json'), join(pkg, 'package.json'));
+  mkdirSync(join(root, 'app'));
+  copyFileSync(join(REPO, 'test/browser/bundle-page.ts'), join(root, 'app/page.ts'));
+  return root;
+}
+
+const page = (script: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module" src="${script}"></script></body></html>`;
+
+/** The JavaScript a bundle emitted, all files. */
+function scripts(dir: string): string {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.js') && !file.endsWith('mockServiceWorker.js'))
+    .map((file) => readFileSync(join(dir, file), 'utf8'))
+    .join('\n');
+}
+
+function serve(dir: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = join(dir, new URL(req.url ?? '/', 'http://x').pathname.replace(/\/$/, '/index.html'));
+    if (!path.startsWith(dir) || !existsSync(path)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'content-security-policy': CSP,
+    });
+    res.end(readFileSync(path));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+describe.skipIf(!CHROMIUM)('a browser bundle of the package', () => {
+  let browser: Browser;
+  let project = '';
+  const servers: Server[] = [];
+  const worker = () => fileURLToPath(import.meta.resolve('msw/mockServiceWorker.js'));
+
+  beforeAll(async () => {
+    project = installedProject();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-sync',
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const server of servers) server.close();
+    if (project) rmSync(project, { recursive: true, force: true });
+  });
+
+  async function runIn(dir: string) {
+    copyFileSync(worker(), join(dir, 'mockServiceWorker.js'));
+    const server = await serve(dir);
+    servers.push(server);
+    const tab = await browser.newPage();
+    const console: string[] = [];
+    tab.on('console', (message) => console.push(`${message.type()}: ${message.text()}`));
+    tab.on('pageerror', (error) => console.push(`pageerror: ${error.name}: ${error.message}`));
+    await tab.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    await tab
+      .waitForFunction(() => window.__result !== undefined || window.__error !== undefined, undefined, {
+        timeout: 60_000,
+      })
+      .catch(() => {});
+    const outcome = await tab.evaluate(() => ({ result: window.__result, error: window.__error }));
+    await tab.close();
+    return { ...outcome, console };
+  }
+
+  const expected = {
+    error: undefined,
+    result: {
+      evalBlocked: true,
+      formats: {
+        png: { status: 200, mediaType: 'image/png', size: [1024, 1024] },
+        jpeg: { status: 200, mediaType: 'image/jpeg', size: [1024, 1024] },
+        webp: { status: 200, mediaType: 'image/webp', size: [1024, 1024] },
+        svg: { status: 200, mediaType: 'image/svg+xml', size: [1024, 1024] },
+      },
+      stream: {
+        types: [
+          'image_generation.partial_image',
+          'image_generation.partial_image',
+          'image_generation.completed',
+        ],
+        done: true,
+        size: [1024, 1024],
+      },
+    },
+  };
+  const noEval = (console: string[]) =>
+    console.filter((line) => /EvalError|unsafe-eval|Content.Security.Policy/i.test(line));
+
+  it('works bundled by esbuild for the browser, with no flags', async () => {
+    const out = join(project, 'esbuild');
+    await esbuild({
+      entryPoints: [join(project, 'app/page.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      minify: true,
+      outfile: join(out, 'page.js'),
+      logLevel: 'error',
+    });
+    // esbuild does not follow `new URL('x.wasm', import.meta.url)`: the encoders' files go beside
+    // the bundle (README "In the browser").
+    for (const wasm of WASM)
+      copyFileSync(fileURLToPath(import.meta.resolve(wasm)), join(out, wasm.split('/').pop() ?? ''));
+    writeFileSync(join(out, 'index.html'), page('/page.js'));
+    expect(scripts(out)).not.toMatch(/createRequire|node:fs/); // the Node loader was swapped out
+    const outcome = await runIn(out);
+    expect({ ...outcome, console: noEval(outcome.console) }).toMatchObject({ ...expected, console: [] });
+  }, 120_000);
+
+  it('works bundled by Vite', async () => {
+    writeFileSync(join(project, 'app/index.html'), page('./page.ts'));
+    const out = join(project, 'vite');
+    await vite({
+      configFile: false,
+      root: join(project, 'app'),
+      logLevel: 'error',
+      build: { outDir: out, emptyOutDir: true, target: 'es2022' },
+    });
+    expect(scripts(out)).not.toMatch(/createRequire|node:fs/); // the Node loader was swapped out
+    const outcome = await runIn(out);
+    expect({ ...outcome, console: noEval(outcome.console) }).toMatchObject({ ...expected, console: [] });
+  }, 120_000);
+});
