@@ -7,7 +7,8 @@ import { ASPECT_RATIOS, MEDIA_TYPES, RESOLUTIONS } from '../../src/contract/enum
 import type { ImageEndpoint } from '../../src/contract/types.ts';
 import { validateSchema } from '../../src/contract/validators.ts';
 import { createImagesMock } from '../../src/core/mock.ts';
-import { type CatalogModel, defaultModels } from '../../src/models/catalog.ts';
+import { assertCatalogModel, type CatalogModel, defaultModels } from '../../src/models/catalog.ts';
+import { completeCatalogModel } from '../../src/models/infer.ts';
 import { DEFAULT_LIMITS } from '../../src/models/plan.ts';
 import { resolvePixelSize } from '../../src/models/sizes.ts';
 
@@ -156,6 +157,13 @@ describe.each(defaultModels.map((model) => [model.id, model] as const))('%s', (i
     }
     for (const assumption of provenance?.assumed ?? [])
       expect(assumption).toMatch(/^[\w.[\]/ -]+: .+\(.+\)$/s);
+  });
+});
+
+describe('the shipped catalog', () => {
+  it('every default model passes the check a user-supplied model gets', () => {
+    for (const model of defaultModels)
+      expect(() => assertCatalogModel(completeCatalogModel(model))).not.toThrow();
   });
 });
 
