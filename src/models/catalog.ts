@@ -97,18 +97,6 @@ export const defaultModels: readonly CatalogModel[] = (
   defaultCatalogFile as unknown as { models: CatalogModel[] }
 ).models;
 
-let completedDefaults: readonly CatalogModel[] | undefined;
-
-/**
- * The default models, completed once per process: every catalog shares them. They ship checked
- * (test/models/catalog-derived.test.ts runs `assertCatalogModel` on each), so the first mock of a
- * test run does not pay for checking 36 models against the contract again.
- */
-function checkedDefaultModels(): readonly CatalogModel[] {
-  completedDefaults ??= defaultModels.map(completeCatalogModel);
-  return completedDefaults;
-}
-
 /** Fails fast, with the field named, when a user-supplied model cannot be served faithfully. */
 export function assertCatalogModel(model: CatalogModel): void {
   const where = `catalog model "${model?.id ?? '?'}"`;
@@ -209,8 +197,8 @@ export class Catalog {
   readonly unknownModels: 'refuse' | 'generic';
 
   constructor(options: CatalogOptions = {}) {
-    if (!options.replaceDefaults)
-      for (const model of checkedDefaultModels()) this.#models.set(model.id, model);
+    // The defaults ship complete and checked (test/models/catalog-derived.test.ts): shared as they are.
+    if (!options.replaceDefaults) for (const model of defaultModels) this.#models.set(model.id, model);
     for (const input of options.models ?? []) {
       const model = completeCatalogModel(input);
       assertCatalogModel(model);
