@@ -1,7 +1,7 @@
 import type { ControlSchemaName } from './control-types.ts';
 import { validators } from './control-validators.gen.ts';
 import { schemaValidators } from './validators.ts';
-import { type SchemaError, toViolations, type Violation } from './violations.ts';
+import { type SchemaError, toViolations, type Violation, valueAt } from './violations.ts';
 
 const validatorFor = schemaValidators<ControlSchemaName>('urn:openrouter-images-mock:control', validators);
 
@@ -28,15 +28,6 @@ function jsonType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (value === null) return 'null';
   return typeof value;
-}
-
-function valueAt(root: unknown, pointer: string): unknown {
-  let value = root;
-  for (const part of pointer.split('/').slice(1)) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')];
-  }
-  return value;
 }
 
 /**

@@ -35,7 +35,8 @@ export function fieldName(pointer: string): string {
     .reduce((name, part) => (/^\d+$/.test(part) ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
 }
 
-function valueAt(root: unknown, pointer: string): unknown {
+/** The value a JSON pointer points at in `root`, or undefined. */
+export function valueAt(root: unknown, pointer: string): unknown {
   let value = root;
   for (const part of pointer.split('/').slice(1)) {
     if (value === null || typeof value !== 'object') return undefined;

@@ -1,3 +1,4 @@
+import { type BodyEnding, watchedBody } from '../http/watched-body.ts';
 import { decodeBody, normalizeHeaders, type RecordedExchange } from '../recording/exchange.ts';
 import { parseSse } from '../recording/sse.ts';
 import type { FetchHandler } from './node-adapter.ts';
@@ -29,7 +30,7 @@ export function withRecording(handler: FetchHandler, onExchange: ExchangeListene
       response: { status: response.status, headers: normalizeHeaders(response.headers) },
     };
     if (text) recorded.request.body = decodeBody(text, headers['content-type']);
-    const finish = (chunks: Uint8Array[], ending: Ending) => {
+    const finish = (chunks: Uint8Array[], ending: BodyEnding) => {
       const bytes = concat(chunks);
       const body = new TextDecoder().decode(bytes);
       const contentType = recorded.response.headers['content-type'];
@@ -53,51 +54,16 @@ export function withRecording(handler: FetchHandler, onExchange: ExchangeListene
   };
 }
 
-/** How a body ended: in full, cut by the connection (a drop, a cut upstream), or by the client leaving. */
-type Ending = 'whole' | 'cut' | 'client left';
-
-/**
- * The same body, passed on chunk by chunk as it is pulled (nothing read ahead, no tee), calling
- * `finish` once with the chunks handed on: at the end, when the source fails, or when the reader
- * goes away (which stops the source too).
- */
+/** The same body, passed on as it is pulled, calling `finish` once with the chunks handed on. */
 function observed(
   source: ReadableStream<Uint8Array>,
-  finish: (chunks: Uint8Array[], ending: Ending) => void,
+  finish: (chunks: Uint8Array[], ending: BodyEnding) => void,
 ): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
   const chunks: Uint8Array[] = [];
-  let done = false;
-  const end = (ending: Ending) => {
-    if (done) return;
-    done = true;
-    finish(chunks, ending);
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let next: ReadableStreamReadResult<Uint8Array>;
-        try {
-          next = await reader.read();
-        } catch (error) {
-          end('cut');
-          controller.error(error);
-          return;
-        }
-        if (next.done) {
-          end('whole');
-          controller.close();
-          return;
-        }
-        chunks.push(next.value);
-        controller.enqueue(next.value);
-      },
-      cancel(reason) {
-        end('client left');
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
+  return watchedBody(
+    source,
+    (ending) => finish(chunks, ending),
+    (chunk) => chunks.push(chunk),
   );
 }
 

@@ -1,9 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RecordedRequest } from '../core/journal.ts';
 import type { AnswerHandler } from '../http/answer.ts';
-
-/** How a streamed body ended: in full, failing (a dropped connection), or abandoned by its reader. */
-export type StreamEnding = 'whole' | 'cut' | 'client left';
+import { type BodyEnding, watchedBody } from '../http/watched-body.ts';
 
 /**
  * Reports a streamed answer's journal entry once its body has ended rather than when its head is
@@ -18,7 +16,7 @@ export interface StreamEnds {
   defer(entry: RecordedRequest): boolean;
 }
 
-export function streamEnds(onEnd: (entry: RecordedRequest, ending: StreamEnding) => void): StreamEnds {
+export function streamEnds(onEnd: (entry: RecordedRequest, ending: BodyEnding) => void): StreamEnds {
   const calls = new AsyncLocalStorage<{ entry?: RecordedRequest }>();
   return {
     wrap: (handler) => (request) => {
@@ -31,7 +29,7 @@ export function streamEnds(onEnd: (entry: RecordedRequest, ending: StreamEnding)
           onEnd(entry, 'whole');
           return answer;
         }
-        return { ...answer, body: watched(answer.body, (ending) => onEnd(entry, ending)) };
+        return { ...answer, body: watchedBody(answer.body, (ending) => onEnd(entry, ending)) };
       });
     },
     defer(entry) {
@@ -41,41 +39,4 @@ export function streamEnds(onEnd: (entry: RecordedRequest, ending: StreamEnding)
       return true;
     },
   };
-}
-
-/** The same body, pulled through chunk by chunk (nothing read ahead), calling `onEnd` once. */
-function watched(
-  source: ReadableStream<Uint8Array>,
-  onEnd: (ending: StreamEnding) => void,
-): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
-  let ended = false;
-  const end = (ending: StreamEnding) => {
-    if (ended) return;
-    ended = true;
-    onEnd(ending);
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let next: ReadableStreamReadResult<Uint8Array>;
-        try {
-          next = await reader.read();
-        } catch (error) {
-          end('cut');
-          controller.error(error);
-          return;
-        }
-        if (next.done) {
-          end('whole');
-          controller.close();
-        } else controller.enqueue(next.value);
-      },
-      cancel(reason) {
-        end('client left');
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }
