@@ -28,8 +28,8 @@ export class Accounts {
   readonly #now: () => number;
   readonly #balances = new Map<string, number>();
   readonly #windows = new Map<string, Window>();
-  /** Balances set at run time (the control API), oldest first; a suffix of '' means every key. */
-  #set: { suffix: string; balance: number }[] = [];
+  /** Balances set at run time (the control API) by key suffix, oldest first; '' means every key. */
+  readonly #set = new Map<string, number>();
 
   constructor(
     credits: CreditsOptions | undefined,
@@ -72,8 +72,8 @@ export class Accounts {
   balance(key: string): number | undefined {
     const drawn = this.#balances.get(key);
     if (drawn !== undefined) return drawn;
-    const set = this.#set.findLast((entry) => key.endsWith(entry.suffix));
-    if (set) return set.balance;
+    const set = [...this.#set].findLast(([suffix]) => key.endsWith(suffix));
+    if (set) return set[1];
     const credits = this.#credits;
     if (!credits) return undefined;
     return credits.keys?.[key] ?? credits.balance;
@@ -84,14 +84,16 @@ export class Accounts {
    * simulation on for them when it was off. Until `reset()`.
    */
   setBalance(balance: number, suffix = ''): void {
-    this.#set = [...this.#set.filter((entry) => entry.suffix !== suffix), { suffix, balance }];
+    // Deleted first: a Map keeps a key where it was first set, and the newest setting must come last.
+    this.#set.delete(suffix);
+    this.#set.set(suffix, balance);
     for (const key of this.#balances.keys()) if (key.endsWith(suffix)) this.#balances.delete(key);
   }
 
   /** Throws the service's 402 when the key cannot pay `cost`. */
   assertCanPay(key: string, cost: number): void {
-    const balance = this.balance(key);
-    if (balance !== undefined && balance < cost) {
+    const balance = this.balance(key) ?? Number.POSITIVE_INFINITY;
+    if (balance < cost) {
       throw new ImagesApiError(402, 'Insufficient credits. Add more using https://openrouter.ai/credits', {
         balance: Math.max(0, Math.round(balance * 1e9) / 1e9),
         required: cost,
@@ -109,6 +111,6 @@ export class Accounts {
   reset(): void {
     this.#balances.clear();
     this.#windows.clear();
-    this.#set = [];
+    this.#set.clear();
   }
 }

@@ -102,14 +102,15 @@ function selectEndpoint(
   if (only) candidates = candidates.filter((e) => only.some((name) => matches(e, name)));
   if (ignore) candidates = candidates.filter((e) => !ignore.some((name) => matches(e, name)));
   const preferred = order?.map((name) => candidates.find((e) => matches(e, name))).find(Boolean);
+  // Stryker disable next-line OptionalChaining: `order` is only set when `provider` is
   return preferred ?? (order && provider?.allow_fallbacks === false ? undefined : candidates[0]);
 }
 
 /** Notes what `provider.options` passes to the serving endpoint and what it drops, as the service does. */
 function noteOptions(provider: ImageGenerationRequest['provider'], endpoint: ImageEndpoint, notes: string[]) {
   const options = provider?.options;
-  if (!options || typeof options !== 'object') return;
-  const allowed = new Set(endpoint.allowed_passthrough_parameters ?? []);
+  if (!options) return; // an object: the schema has checked the body
+  const allowed = new Set(endpoint.allowed_passthrough_parameters);
   for (const [slug, values] of Object.entries(options)) {
     if (notes.length >= MAX_NOTES) return;
     if (!matches(endpoint, slug)) {
@@ -235,9 +236,9 @@ export function planGeneration(
 
   const sized = resolvePixelSize(model, endpoint, body);
   const size = 'size' in sized ? sized.size : undefined;
-  if ('note' in sized && sized.note) notes.push(sized.note);
-  if (!size) violations.push(...('violations' in sized ? sized.violations : []));
-  else {
+  if ('violations' in sized) violations.push(...sized.violations);
+  else if (sized.note) notes.push(sized.note);
+  if (size) {
     const pixels = size.width * size.height;
     if (pixels > limits.maxPixelsPerImage) {
       violations.push(

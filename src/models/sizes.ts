@@ -79,6 +79,7 @@ export function dimensionsFor(
   const maxPixels = limits.maxPixels ?? Number.POSITIVE_INFINITY;
   const maxSide = limits.maxSide ?? Number.POSITIVE_INFINITY;
   // The largest area the longest side allows at this ratio, and the pixel limit, cap the target.
+  // Stryker disable next-line EqualityOperator: at a ratio of exactly 1 both branches are maxSide²
   const sideCap = ratio >= 1 ? (maxSide * maxSide) / ratio : maxSide * maxSide * ratio;
   const target = Math.min(area, maxPixels, sideCap);
   const idealHeight = Math.sqrt(target / ratio);
@@ -133,6 +134,7 @@ export function resolvePixelSize(
   const explicit = request.size ? parseExplicit(request.size) : undefined;
   const sizeTier = request.size && !explicit ? (request.size as Resolution) : undefined;
   const askedRatio =
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: 'auto' taken as a ratio is NaN, which conflicts with no size and clamps to the default ratio all the same
     request.aspect_ratio && request.aspect_ratio !== 'auto' ? request.aspect_ratio : undefined;
 
   if (sizeTier && request.resolution && sizeTier !== request.resolution) {
@@ -166,26 +168,25 @@ export function resolvePixelSize(
   }
 
   // Ratio: asked (clamped to the model's list), else the default.
+  // Stryker disable next-line MethodExpression: 'auto' kept in the list is NaN away from every ratio, so never the nearest
   const modelRatios = (enumValues(endpoint, 'aspect_ratio') ?? Object.keys(sizing.fixed ?? {})).filter(
+    // Stryker disable next-line ConditionalExpression,StringLiteral: as above
     (r) => r !== 'auto',
   );
   const clampRatio = (ratio: number) =>
-    nearest(modelRatios.length > 0 ? modelRatios : [sizing.default_aspect_ratio], (r) =>
-      Math.abs(Math.log(ratioValue(r) / ratio)),
-    ) ?? sizing.default_aspect_ratio;
+    nearest(modelRatios, (r) => Math.abs(Math.log(ratioValue(r) / ratio))) ?? sizing.default_aspect_ratio;
   const aspectRatio = askedRatio ? clampRatio(ratioValue(askedRatio)) : sizing.default_aspect_ratio;
 
   // Tier: asked (clamped to what the model offers), else the default.
   const offered =
+    // Stryker disable next-line MethodExpression: a listed value that is not a tier is NaN away from every tier, so never the nearest
     enumValues(endpoint, 'resolution')?.filter((t): t is Resolution => t in TIER_SIDE) ??
     RESOLUTIONS.filter((t) => {
       const area = TIER_SIDE[t] ** 2;
       return area <= (sizing.max_pixels ?? area) && area >= (sizing.min_pixels ?? 0);
     });
   const clampTier = (tier: Resolution) =>
-    nearest(offered.length > 0 ? offered : [sizing.default_resolution], (t) =>
-      Math.abs(Math.log(TIER_SIDE[t] / TIER_SIDE[tier])),
-    ) ?? sizing.default_resolution;
+    nearest(offered, (t) => Math.abs(Math.log(TIER_SIDE[t] / TIER_SIDE[tier]))) ?? sizing.default_resolution;
 
   // The reference page: explicit pixels are "normalized to the right dimensions for the chosen
   // provider". A size beyond the model's limits, or off its table, is fitted, not refused; below a
@@ -215,13 +216,12 @@ export function resolvePixelSize(
   if (explicit && sizing.explicit === 'fixed') {
     const exact = `${explicit.width}x${explicit.height}`;
     const tables = [sizing.fixed, ...Object.values(sizing.fixed_by_resolution ?? {})];
-    if (tables.some((table) => Object.values(table ?? {}).includes(exact))) {
+    const listed = tables
+      .flatMap((table) => Object.entries(table ?? {}))
+      .find(([, value]) => value === exact);
+    if (listed) {
       return {
-        size: {
-          ...explicit,
-          resolution: tierOf(explicit.width, explicit.height),
-          aspectRatio: aspectRatioOf(tables, request.size),
-        },
+        size: { ...explicit, resolution: tierOf(explicit.width, explicit.height), aspectRatio: listed[0] },
       };
     }
   }
@@ -252,6 +252,7 @@ export function resolvePixelSize(
 function fitWithin(width: number, height: number, sizing: SizingRules): { width: number; height: number } {
   let factor = 1;
   // Two square roots rather than one of the product: width × height of huge sides overflows to Infinity.
+  // Stryker disable next-line EqualityOperator: at exactly max_pixels the factor computed is exactly 1
   if (sizing.max_pixels && width * height > sizing.max_pixels)
     factor = Math.sqrt(sizing.max_pixels / width) / Math.sqrt(height);
   if (sizing.max_side && Math.max(width, height) * factor > sizing.max_side) {
@@ -268,12 +269,4 @@ function limitsText(sizing: SizingRules): string {
   if (sizing.max_pixels) parts.push(`at most ${sizing.max_pixels} pixels`);
   if (sizing.max_side) parts.push(`sides up to ${sizing.max_side}`);
   return parts.join(', ');
-}
-
-function aspectRatioOf(tables: (Record<string, string> | undefined)[], size: string | undefined): string {
-  for (const table of tables) {
-    const found = Object.entries(table ?? {}).find(([, value]) => value === size)?.[0];
-    if (found) return found;
-  }
-  return '1:1';
 }
