@@ -1,40 +1,14 @@
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import { acmeEndpoint, acmeModel, enumOf, price } from '../../test/catalog-builders.ts';
 import type { ImageEndpoint, ImagePricingEntry, SupportedParameters } from '../contract/types.ts';
 import { createImagesMock } from '../core/mock.ts';
 import { Catalog, type CatalogModelInput, defaultModels } from './catalog.ts';
 import { completeCatalogModel, describeInferredRule, inferMockRules } from './infer.ts';
 
-const enumOf = (...values: string[]) => ({ type: 'enum' as const, values });
-const price = (
-  unit: ImagePricingEntry['unit'],
-  billable: ImagePricingEntry['billable'] = 'output_image',
-) => ({
-  billable,
-  unit,
-  cost_usd: 0.01,
-});
-const endpointWith = (
-  supported_parameters: SupportedParameters,
-  pricing: ImagePricingEntry[] = [price('image')],
-): ImageEndpoint => ({
-  provider_name: 'Acme',
-  provider_slug: 'acme',
-  provider_tag: 'acme',
-  supported_parameters,
-  allowed_passthrough_parameters: [],
-  supports_streaming: false,
-  pricing,
-});
-const modelWith = (endpoint: ImageEndpoint, mock?: CatalogModelInput['mock']): CatalogModelInput => ({
-  id: 'acme/painter-1',
-  name: 'Acme Painter 1',
-  description: 'A made-up model.',
-  created: 1767225600,
-  architecture: { input_modalities: ['text'], output_modalities: ['image'] },
-  endpoints: [endpoint],
-  ...(mock ? { mock } : {}),
-});
+const endpointWith = acmeEndpoint;
+const modelWith = (endpoint: ImageEndpoint, mock?: CatalogModelInput['mock']): CatalogModelInput =>
+  acmeModel('acme/painter-1', endpoint, { name: 'Acme Painter 1', ...(mock ? { mock } : {}) });
 /** The parameter when the model lists values for it, else none. */
 const listed = (name: string, values: readonly string[]): SupportedParameters =>
   values.length > 0 ? { [name]: enumOf(...values) } : {};

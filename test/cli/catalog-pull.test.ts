@@ -7,49 +7,28 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImageEndpoint, ImagePricingEntry, SupportedParameters } from '../../src/contract/types.ts';
+import type { ImagePricingEntry, SupportedParameters } from '../../src/contract/types.ts';
 import type { CatalogModelInput } from '../../src/models/catalog.ts';
 import type { PulledCatalogFile } from '../../src/models/pull-catalog.ts';
 import { type MockServer, startMockServer } from '../../src/server/mock-server.ts';
 import { createImagesMockHandle } from '../../src/testing/handle.ts';
+import { acmeEndpoint, acmeModel, price as basePrice, enumOf } from '../catalog-builders.ts';
 import { postImages } from '../helpers.ts';
 import { decodeBase64Image, parseSvg } from '../synth/decode.ts';
 import { runCli, type ServingCli, startServe } from './spawn-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'orim-pull-'));
-const enumOf = (...values: string[]) => ({ type: 'enum' as const, values });
-const price = (
-  unit: ImagePricingEntry['unit'],
-  billable: ImagePricingEntry['billable'] = 'output_image',
-) => ({
-  billable,
-  unit,
-  cost_usd: 0.02,
-});
+const price = (unit: ImagePricingEntry['unit'], billable?: ImagePricingEntry['billable']) =>
+  basePrice(unit, billable, 0.02);
 const made = (
   id: string,
   supported_parameters: SupportedParameters,
   pricing: ImagePricingEntry[],
   supports_streaming = false,
-): CatalogModelInput => {
-  const endpoint: ImageEndpoint = {
-    provider_name: 'Acme',
-    provider_slug: 'acme',
-    provider_tag: 'acme',
-    supported_parameters,
-    allowed_passthrough_parameters: [],
-    supports_streaming,
-    pricing,
-  };
-  return {
-    id,
-    name: `Acme ${id}`,
+): CatalogModelInput =>
+  acmeModel(id, acmeEndpoint(supported_parameters, pricing, supports_streaming), {
     description: 'A made-up model with unusual capabilities.',
-    created: 1767225600,
-    architecture: { input_modalities: ['text'], output_modalities: ['image'] },
-    endpoints: [endpoint],
-  };
-};
+  });
 
 /** What each made-up model should answer a bare request with, by the inference rules. */
 const MODELS = [
