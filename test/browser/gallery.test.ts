@@ -2,13 +2,13 @@
 // sent from here appear without a reload, thumbnails keep their image's shape, hostile prompts stay
 // text, filters and the detail work, and a full journal (1,000 requests) stays quick. Skipped where
 // no Chromium is installed (.ci/run installs it). Leaves a screenshot in test-results/gallery.png.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockServer, startMockServer } from '../../src/server/mock-server.ts';
+import { CHROMIUM, launchChromium } from './chromium.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const KEY = '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';
 const HOSTILE = ['<script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=1">'];
@@ -59,18 +59,7 @@ describe.skipIf(!CHROMIUM)('the gallery in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
