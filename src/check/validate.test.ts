@@ -519,6 +519,18 @@ describe('streamed answers (SSE)', () => {
     expect(check(sse([{ type: 'error', error: { message: 'provider down' } }])).ok).toBe(true);
   });
 
+  it('an error event ends a stream: [DONE] after it is neither needed nor wrong', () => {
+    const error = { type: 'error', error: { message: 'provider down' } };
+    const partial = { type: 'image_generation.partial_image', partial_image_index: 0, b64_json: PNG };
+    expect(check(sse([error], false)).violations).toStrictEqual([]);
+    expect(check(sse([partial, error], false)).violations).toStrictEqual([]);
+    // Without an error event, the missing [DONE] is still a break.
+    expect(check(sse([partial], false)).violations.map((v) => v.rule)).toEqual([
+      'done-sentinel',
+      'completed-event',
+    ]);
+  });
+
   it('each event is JSON of a known shape, located by its index', () => {
     const result = check(sse([completed(), 'not json', { type: 'image_generation.partial_image' }]));
     expect(result.violations).toEqual([

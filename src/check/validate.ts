@@ -343,7 +343,8 @@ function checkStream(text: string, expected: Expected, notes: string[], cut: boo
     }
   }
   // A cut stream ends early by definition: what it lacks at the end is the cut, reported once.
-  if (done < 0 && !cut) {
+  // An error event ends a stream too: the service sends it and closes, with or without [DONE].
+  if (done < 0 && !cut && !failed) {
     out.push({
       side: 'response',
       pointer: '',
