@@ -60,6 +60,8 @@ export interface WebpOptions {
 
 interface WasmEncoder<Options> {
   encode(data: Uint8Array, width: number, height: number, options: Options): Uint8Array | null;
+  /** Bytes of WebAssembly memory the instance in use holds. */
+  readonly memoryBytes?: number;
 }
 
 export type JpegEncoder = WasmEncoder<MozJpegOptions>;
@@ -78,6 +80,62 @@ const ready: Partial<Encoders> = {};
 const pending: { [F in WasmFormat]?: Promise<Encoders[F]> } = {};
 
 /**
+ * An encoder's WebAssembly memory grows to fit the largest image it has encoded and never
+ * shrinks: one 4096² WebP would keep 160 MB for the life of the process. Past this size, the
+ * instance is replaced by a fresh one once the encode returns, and the old memory goes with
+ * the old instance at the next garbage collection. Below it (every 1K and 2K image), the warm
+ * instance stays.
+ */
+export const ENCODER_MEMORY_CAP = 64 * 2 ** 20;
+
+/** Renewals under way, so a test (or a caller about to measure) can wait for them. */
+const renewals = new Set<Promise<void>>();
+
+/** Settles once every encoder replacement started so far has finished (or failed). */
+export async function encoderRenewals(): Promise<void> {
+  while (renewals.size > 0) await Promise.allSettled([...renewals]);
+}
+
+/** Bytes of WebAssembly memory an Emscripten module holds now. */
+function memoryOf(module: unknown): number {
+  return (module as { HEAPU8?: Uint8Array }).HEAPU8?.length ?? 0;
+}
+
+/**
+ * `load`'s encoder, behind one that replaces it with a new `load()` when an encode leaves its
+ * memory past the cap. Encoding stays synchronous: until the new instance is ready, the old
+ * one keeps answering; if loading fails, it stays.
+ */
+async function renewing<E extends WasmEncoder<unknown>>(load: () => Promise<E>): Promise<E> {
+  let current = await load();
+  let renewing = false;
+  const encode: E['encode'] = (...args) => {
+    const bytes = current.encode(...args);
+    if (!renewing && memoryOf(current) > ENCODER_MEMORY_CAP) {
+      renewing = true;
+      const renewal = load().then(
+        (fresh) => {
+          current = fresh;
+        },
+        () => undefined,
+      );
+      renewals.add(renewal);
+      void renewal.finally(() => {
+        renewing = false;
+        renewals.delete(renewal);
+      });
+    }
+    return bytes;
+  };
+  return {
+    encode,
+    get memoryBytes() {
+      return memoryOf(current);
+    },
+  } as unknown as E;
+}
+
+/**
  * Loads the encoder of `format` (once; later calls return the same promise). Rejects when the
  * .wasm cannot be loaded, e.g. a bundle that left it out.
  *
@@ -85,14 +143,17 @@ const pending: { [F in WasmFormat]?: Promise<Encoders[F]> } = {};
  */
 export function loadEncoder(format: WasmFormat): Promise<void> {
   if (format === 'jpeg') {
-    pending.jpeg ??= instantiate<JpegEncoder>(
-      async () =>
-        (await import('@jsquash/jpeg/codec/enc/mozjpeg_enc.js')).default as unknown as Factory<JpegEncoder>,
-      '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm',
+    pending.jpeg ??= renewing(() =>
+      instantiate<JpegEncoder>(
+        async () =>
+          (await import('@jsquash/jpeg/codec/enc/mozjpeg_enc.js')).default as unknown as Factory<JpegEncoder>,
+        '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm',
+      ),
     ).then((encoder) => (ready.jpeg = encoder));
     return pending.jpeg.then(() => undefined);
   }
-  pending.webp ??= loadWebpBuild(supportsSimd()).then((encoder) => (ready.webp = encoder));
+  const simd = supportsSimd();
+  pending.webp ??= renewing(() => loadWebpBuild(simd)).then((encoder) => (ready.webp = encoder));
   return pending.webp.then(() => undefined);
 }
 
