@@ -1,7 +1,8 @@
-// The package as a browser user bundles it: built, installed by name, bundled with esbuild
-// (`--platform=browser`, no other flag) and with Vite, served under a Content-Security-Policy
-// without 'unsafe-eval', run under setupWorker in Chromium. Every format decodes, a stream
-// completes, nothing needs eval. Skipped where no Chromium is installed.
+// The package as a browser user bundles it: built, installed by name, bundled with esbuild (the
+// README's command, run as written) and with Vite (no options), served under a
+// Content-Security-Policy without 'unsafe-eval', run under setupWorker in Chromium. Every format
+// decodes, a stream completes, nothing needs eval, nothing is copied by hand. Skipped where no
+// Chromium is installed.
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -19,7 +20,6 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build as esbuild } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { build as vite } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,11 +32,32 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
   '.wasm': 'application/wasm',
 };
-const WASM = [
-  '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm',
-  '@jsquash/webp/codec/enc/webp_enc.wasm',
-  '@jsquash/webp/codec/enc/webp_enc_simd.wasm',
-];
+/** The encoders' files, as a bundler names what it emits (`mozjpeg_enc-<hash>.wasm`). */
+const WASM = [/^mozjpeg_enc\b.*\.wasm$/, /^webp_enc\b.*\.wasm$/, /^webp_enc_simd\b.*\.wasm$/];
+
+/**
+ * The esbuild command of README "In the browser", as its words: `npx esbuild <entry> <flags…>
+ * --outdir=<dir>`.
+ */
+function readmeEsbuild(): { flags: string[]; outdir: string } {
+  const lines = readFileSync(join(REPO, 'README.md'), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('npx esbuild '));
+  expect(lines).toHaveLength(1);
+  const [, , entry, ...words] = (lines[0] ?? '').trim().split(/\s+/);
+  expect(entry).toMatch(/\.ts$/);
+  const outdir = words.find((word) => word.startsWith('--outdir='));
+  expect(outdir).toBeDefined();
+  return { flags: words.filter((word) => word !== outdir), outdir: outdir ?? '' };
+}
+
+/** Whether `dir` holds each encoder's file, however the bundler named it. */
+const emitted = (dir: string) =>
+  WASM.map((name) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((file) =>
+      name.test(file.split('/').pop() ?? ''),
+    ),
+  );
 
 /** A project that installed the package: node_modules/openrouter-images-mock is the build. */
 function installedProject(): string {
@@ -146,23 +167,17 @@ describe.skipIf(!CHROMIUM)('a browser bundle of the package', () => {
   const noEval = (console: string[]) =>
     console.filter((line) => /EvalError|unsafe-eval|Content.Security.Policy/i.test(line));
 
-  it('works bundled by esbuild for the browser, with no flags', async () => {
+  it("works bundled by the README's esbuild command, with nothing copied", async () => {
+    const { flags } = readmeEsbuild();
     const out = join(project, 'esbuild');
-    await esbuild({
-      entryPoints: [join(project, 'app/page.ts')],
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      minify: true,
-      outfile: join(out, 'page.js'),
-      logLevel: 'error',
-    });
-    // esbuild does not follow `new URL('x.wasm', import.meta.url)`: the encoders' files go beside
-    // the bundle (README "In the browser").
-    for (const wasm of WASM)
-      copyFileSync(fileURLToPath(import.meta.resolve(wasm)), join(out, wasm.split('/').pop() ?? ''));
+    execFileSync(
+      join(REPO, 'node_modules/.bin/esbuild'),
+      ['app/page.ts', ...flags, `--outdir=${out}`, '--log-level=error'],
+      { cwd: project },
+    );
     writeFileSync(join(out, 'index.html'), page('/page.js'));
     expect(scripts(out)).not.toMatch(/createRequire|node:fs/); // the Node loader was swapped out
+    expect(emitted(out)).toEqual([true, true, true]);
     const outcome = await runIn(out);
     expect({ ...outcome, console: noEval(outcome.console) }).toMatchObject({ ...expected, console: [] });
   }, 120_000);
@@ -177,6 +192,7 @@ describe.skipIf(!CHROMIUM)('a browser bundle of the package', () => {
       build: { outDir: out, emptyOutDir: true, target: 'es2022' },
     });
     expect(scripts(out)).not.toMatch(/createRequire|node:fs/); // the Node loader was swapped out
+    expect(emitted(out)).toEqual([true, true, true]);
     const outcome = await runIn(out);
     expect({ ...outcome, console: noEval(outcome.console) }).toMatchObject({ ...expected, console: [] });
   }, 120_000);
