@@ -1052,3 +1052,37 @@ export const controlDocument = {
     }
   }
 } as const;
+
+/** Each component schema's `enum`. */
+export const schemaEnums = {
+  "ScenarioName": [
+    "invalid-image",
+    "image-too-large",
+    "image-too-small",
+    "unsupported-image-format",
+    "image-download-failed",
+    "unauthorized",
+    "insufficient-credits",
+    "moderation",
+    "not-found",
+    "image-not-found",
+    "request-timeout",
+    "payload-too-large",
+    "rate-limited",
+    "internal-error",
+    "generation-failed",
+    "no-provider",
+    "edge-timeout",
+    "provider-overloaded",
+    "slow",
+    "stream-error",
+    "stream-drop",
+    "keep-alive",
+    "split-frames",
+    "merged-frames",
+    "fewer-images"
+  ]
+} as const;
+
+/** The words for each `pattern` of the document (its `x-pattern-message`). */
+export const patternMessages: Readonly<Record<string, string>> = {};

@@ -1486,3 +1486,70 @@ export const openApiDocument = {
     }
   }
 } as const;
+
+/** Each component schema's `enum`. */
+export const schemaEnums = {
+  "AspectRatio": [
+    "1:1",
+    "1:2",
+    "1:4",
+    "1:8",
+    "2:1",
+    "2:3",
+    "2.35:1",
+    "3:2",
+    "3:4",
+    "4:1",
+    "4:3",
+    "4:5",
+    "5:2",
+    "5:4",
+    "8:1",
+    "9:16",
+    "16:9",
+    "9:19.5",
+    "19.5:9",
+    "9:20",
+    "20:9",
+    "9:21",
+    "21:9",
+    "auto"
+  ],
+  "Resolution": [
+    "512",
+    "1K",
+    "2K",
+    "4K"
+  ],
+  "OutputFormat": [
+    "png",
+    "jpeg",
+    "webp",
+    "svg"
+  ],
+  "Background": [
+    "auto",
+    "transparent",
+    "opaque"
+  ],
+  "Quality": [
+    "auto",
+    "low",
+    "medium",
+    "high",
+    "xhigh",
+    "max"
+  ],
+  "ProviderSort": [
+    "price",
+    "throughput",
+    "latency",
+    "exacto"
+  ]
+} as const;
+
+/** The words for each `pattern` of the document (its `x-pattern-message`). */
+export const patternMessages: Readonly<Record<string, string>> = {
+  "^(?:512|1K|2K|4K|[1-9][0-9]*x[1-9][0-9]*)$": "must be a tier (512, 1K, 2K, 4K) or pixels as WIDTHxHEIGHT, e.g. 1536x1024",
+  "^(?:[Dd][Aa][Tt][Aa]:[Ii][Mm][Aa][Gg][Ee]/[A-Za-z0-9.+-]+;[Bb][Aa][Ss][Ee]64,[A-Za-z0-9+/=\\s]+|[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+)$": "must be a base64 data:image URL or an http(s) URL"
+};

@@ -1,15 +1,14 @@
-// Enum values read from the OpenAPI document at run time, so code that lists or iterates them
-// (size rules, defaults, the verify suite) never keeps its own copy.
-import { openApiDocument } from './document.gen.ts';
+// Enum values generated from the OpenAPI document, so code that lists or iterates them (size
+// rules, defaults, the verify suite) never keeps its own copy. They are the document's own
+// (`schemaEnums` is generated beside it), without bringing the whole document into a bundle.
+import { schemaEnums } from './document.gen.ts';
 import type { AspectRatio, Background, OutputFormat, Quality, Resolution } from './types.ts';
 
-const schemas = openApiDocument.components.schemas;
-
-export const ASPECT_RATIOS = schemas.AspectRatio.enum as readonly AspectRatio[];
-export const RESOLUTIONS = schemas.Resolution.enum as readonly Resolution[];
-export const OUTPUT_FORMATS = schemas.OutputFormat.enum as readonly OutputFormat[];
-export const BACKGROUNDS = schemas.Background.enum as readonly Background[];
-export const QUALITIES = schemas.Quality.enum as readonly Quality[];
+export const ASPECT_RATIOS = schemaEnums.AspectRatio as readonly AspectRatio[];
+export const RESOLUTIONS = schemaEnums.Resolution as readonly Resolution[];
+export const OUTPUT_FORMATS = schemaEnums.OutputFormat as readonly OutputFormat[];
+export const BACKGROUNDS = schemaEnums.Background as readonly Background[];
+export const QUALITIES = schemaEnums.Quality as readonly Quality[];
 
 /** MIME type of each output format, as the service reports it in `media_type`. */
 export const MEDIA_TYPES: Readonly<Record<OutputFormat, string>> = {

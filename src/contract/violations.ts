@@ -1,5 +1,5 @@
 import { fitsWithin } from './bounded.ts';
-import { openApiDocument } from './document.gen.ts';
+import { patternMessages } from './document.gen.ts';
 
 /**
  * One error of a generated validator, the shape of ajv's `ErrorObject` (declared here so that the
@@ -51,21 +51,10 @@ export function valueAt(root: unknown, pointer: string): unknown {
 
 /**
  * The document's words for its patterns (`x-pattern-message` beside a `pattern`): a regular
- * expression spelled out letter by letter tells a person less than one sentence does.
+ * expression spelled out letter by letter tells a person less than one sentence does. Generated
+ * beside the document (`patternMessages`), so the document itself stays out of a page's bundle.
  */
-const PATTERN_MESSAGES: ReadonlyMap<string, string> = (() => {
-  const found = new Map<string, string>();
-  const walk = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return;
-    const record = node as Record<string, unknown>;
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: every node of the document with words has a pattern, so entries set for other nodes are never looked up
-    if (typeof record.pattern === 'string' && typeof record['x-pattern-message'] === 'string')
-      found.set(record.pattern, record['x-pattern-message']);
-    for (const value of Object.values(record)) walk(value);
-  };
-  walk(openApiDocument);
-  return found;
-})();
+const PATTERN_MESSAGES: ReadonlyMap<string, string> = new Map(Object.entries(patternMessages));
 
 const describe = (value: unknown) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
 

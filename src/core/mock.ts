@@ -26,7 +26,7 @@ import { mergeScenarios, namedScenario, type Scenario, scenarioFromPrefer } from
 import { redactText } from '../secrets/redact.ts';
 import { Accounts, type CreditsOptions, type RateLimitOptions } from './accounts.ts';
 import { authenticate } from './auth.ts';
-import { createControl, type MockControl } from './control/control.ts';
+import { type ControlState, createControl, type MockControl } from './control/control.ts';
 import { errorAnswer } from './error-answer.ts';
 import { imageBase64, prepareSynthesis, type SynthesizedImage, synthesizeImage } from './images.ts';
 import { Journal, type RecordedRequest } from './journal.ts';
@@ -141,8 +141,29 @@ interface Shaped {
   partialAt: (index: number, step: number, of: number) => SynthesizedImage;
 }
 
+/** A mock without `control` (see `createImagesResolver`). */
+export type ImagesResolver = Omit<ImagesMock, 'control'>;
+
 /** Creates the resolver. See `ImagesMockOptions` for every default. */
 export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
+  return createMock(options, createControl);
+}
+
+/**
+ * The same resolver without `control`, for the MSW handlers: they never hand their mock out, so
+ * nobody could steer it (no rule is ever added), and a page's bundle of the handlers then leaves
+ * the control API and its validators out.
+ */
+export function createImagesResolver(options: ImagesMockOptions = {}): ImagesResolver {
+  return createMock(options);
+}
+
+function createMock(options: ImagesMockOptions): ImagesResolver;
+function createMock(options: ImagesMockOptions, withControl: typeof createControl): ImagesMock;
+function createMock(
+  options: ImagesMockOptions,
+  withControl?: typeof createControl,
+): ImagesResolver & { control?: MockControl } {
   const catalog = new Catalog(options);
   const basePath = new URL(options.baseUrl ?? DEFAULT_BASE_URL).pathname.replace(/\/+$/, '');
   const limits: GenerationLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -155,7 +176,8 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
   );
   const accounts = new Accounts(options.credits, options.rateLimit, now);
   const journal = new Journal(options.journalLimit ?? 1000);
-  const { control, rulesFor } = createControl({ journal, accounts, limits });
+  const steered = withControl?.({ journal, accounts, limits });
+  const rulesFor: ControlState['rulesFor'] = steered?.rulesFor ?? (() => undefined);
   const onImage = options.onImage;
 
   const checked = <T>(schema: SchemaName, body: T, check = checkResponses): T => {
@@ -385,12 +407,12 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
     return result;
   };
 
-  const mock: ImagesMock = {
+  const mock: ImagesResolver & { control?: MockControl } = {
     catalog,
     basePath,
     accounts,
     journal,
-    control,
+    ...(steered && { control: steered.control }),
     async handle(request, override) {
       return toWebResponse(await resolve(fromWebRequest(request), override));
     },
@@ -401,12 +423,12 @@ export function createImagesMock(options: ImagesMockOptions = {}): ImagesMock {
 
 // The plain-data resolver behind each mock, for the standalone server (not part of the public API).
 const resolvers = new WeakMap<
-  ImagesMock,
+  ImagesResolver,
   (request: MockRequest, override?: Scenario) => Promise<MockAnswer>
 >();
 
 /** The resolver of `mock` on plain data: what the standalone server calls instead of `handle`. */
-export function answerHandlerOf(mock: ImagesMock): AnswerHandler {
+export function answerHandlerOf(mock: ImagesResolver): AnswerHandler {
   const resolve = resolvers.get(mock);
   if (!resolve) throw new TypeError(said('not a mock made by createImagesMock'));
   return (request) => resolve(request);

@@ -1,5 +1,10 @@
 import { type HttpHandler, http } from 'msw';
-import { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
+import {
+  createImagesResolver,
+  DEFAULT_BASE_URL,
+  type ImagesMock,
+  type ImagesMockOptions,
+} from '../core/mock.ts';
 
 export interface ImageHandlersOptions extends ImagesMockOptions {}
 
@@ -19,11 +24,15 @@ export interface ImageHandlersOptions extends ImagesMockOptions {}
  * @see https://openrouter.ai/docs/api-reference/images
  */
 export function createImageHandlers(options: ImageHandlersOptions = {}): HttpHandler[] {
-  return handlersFor(createImagesMock(options), options.baseUrl ?? DEFAULT_BASE_URL);
+  // A mock without `control`: nobody could reach it, and a page's bundle stays smaller.
+  return handlersFor(createImagesResolver(options), options.baseUrl ?? DEFAULT_BASE_URL);
 }
 
 /** The handlers of an existing mock, for callers that also keep the mock (its catalog, say). */
-export function handlersFor(mock: ImagesMock, baseUrl: string = DEFAULT_BASE_URL): HttpHandler[] {
+export function handlersFor(
+  mock: Pick<ImagesMock, 'handle'>,
+  baseUrl: string = DEFAULT_BASE_URL,
+): HttpHandler[] {
   const base = baseUrl.replace(/\/+$/, '');
   const resolve = ({ request }: { request: Request }) => mock.handle(request);
   return [

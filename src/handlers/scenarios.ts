@@ -1,5 +1,10 @@
 import { type HttpHandler, http } from 'msw';
-import { createImagesMock, DEFAULT_BASE_URL, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
+import {
+  createImagesResolver,
+  DEFAULT_BASE_URL,
+  type ImagesMockOptions,
+  type ImagesResolver,
+} from '../core/mock.ts';
 import { ERROR_SCENARIOS, FAULT_SCENARIOS, type ScenarioName } from '../scenarios/catalog.ts';
 import { namedScenario, type Scenario, type ScenarioOptions } from '../scenarios/scenario.ts';
 
@@ -17,7 +22,7 @@ type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
   : S;
 const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-const mocks = new WeakMap<ImagesMockOptions, ImagesMock>();
+const mocks = new WeakMap<ImagesMockOptions, ImagesResolver>();
 const defaultMockOptions: ImagesMockOptions = {};
 
 /** Where a scenario handler keeps its scenario, so `mock.use(handler)` can apply it to its own mock. */
@@ -34,7 +39,8 @@ export function scenarioHandler(
   const mockOptions = options.mock ?? defaultMockOptions;
   let mock = mocks.get(mockOptions);
   if (!mock) {
-    mock = createImagesMock({ ...mockOptions, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+    // Without `control`: the mock stays here, so nobody could steer it.
+    mock = createImagesResolver({ ...mockOptions, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
     mocks.set(mockOptions, mock);
   }
   const base = (options.baseUrl ?? mockOptions.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');

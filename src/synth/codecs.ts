@@ -170,8 +170,9 @@ export function encoderOf<F extends WasmFormat>(format: F): Encoders[F] {
 
 /**
  * Runs an Emscripten factory. In Node the .wasm is read from the package, since Node's fetch
- * cannot read files; elsewhere the glue fetches it next to itself (`new URL(…, import.meta.url)`,
- * which bundlers understand). Browser bundlers take wasm-browser.ts for wasm-node.ts (package.json
+ * cannot read files; in a browser bundle the glue fetches it from the URL the bundler gave for it
+ * (wasm-browser.ts imports each file as a URL), or else next to itself (`new URL(…,
+ * import.meta.url)`). Browser bundlers take wasm-browser.ts for wasm-node.ts (package.json
  * `browser`), so a browser bundle never meets node:fs.
  *
  * @note In a page that runs MSW (our own handlers under `setupWorker`), that fetch would meet the

@@ -1,63 +1,59 @@
-// The package as a browser user bundles it: built, installed by name, bundled with esbuild
-// (`--platform=browser`, no other flag) and with Vite, served under a Content-Security-Policy
-// without 'unsafe-eval', run under setupWorker in Chromium. Every format decodes, a stream
-// completes, nothing needs eval. Skipped where no Chromium is installed.
-import { execFileSync } from 'node:child_process';
+// The package as a browser user bundles it: built, installed by name, bundled with esbuild (the
+// README's command, run as written) and with Vite (no options), served under a
+// Content-Security-Policy without 'unsafe-eval', run under setupWorker in Chromium. Every format
+// decodes, a stream completes, nothing needs eval, nothing is copied by hand. Skipped where no
+// Chromium is installed. And what the handlers add to a page's bundle (`npm run size`): no
+// server-only code, within a budget.
 import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  realpathSync,
   rmSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build as esbuild } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { build as vite } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleWithReadmeFlags, installedProject, measureHandlersBundle } from '../../scripts/bundle-size.ts';
 import { CHROMIUM, launchChromium } from './chromium.ts';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CSP = "script-src 'self' 'wasm-unsafe-eval'";
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
   '.wasm': 'application/wasm',
 };
-const WASM = [
-  '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm',
-  '@jsquash/webp/codec/enc/webp_enc.wasm',
-  '@jsquash/webp/codec/enc/webp_enc_simd.wasm',
-];
+/** The encoders' files, as a bundler names what it emits (`mozjpeg_enc-<hash>.wasm`). */
+const WASM = [/^mozjpeg_enc\b.*\.wasm$/, /^webp_enc\b.*\.wasm$/, /^webp_enc_simd\b.*\.wasm$/];
 
-/** A project that installed the package: node_modules/openrouter-images-mock is the build. */
-function installedProject(): string {
-  const root = mkdtempSync(join(tmpdir(), 'orim-bundle-'));
-  const modules = join(root, 'node_modules');
-  const pkg = join(modules, 'openrouter-images-mock');
-  mkdirSync(pkg, { recursive: true });
-  const own = realpathSync(join(REPO, 'node_modules'));
-  for (const name of readdirSync(own))
-    if (!name.startsWith('.')) symlinkSync(join(own, name), join(modules, name));
-  execFileSync(join(REPO, 'node_modules/.bin/tsc'), [
-    '-p',
-    join(REPO, 'tsconfig.json'),
-    '--outDir',
-    join(pkg, 'dist'),
-  ]);
-  copyFileSync(join(REPO, 'package.json'), join(pkg, 'package.json'));
-  mkdirSync(join(root, 'app'));
-  copyFileSync(join(REPO, 'test/browser/bundle-page.ts'), join(root, 'app/page.ts'));
-  return root;
-}
+/** Whether `dir` holds each encoder's file, however the bundler named it. */
+const emitted = (dir: string) =>
+  WASM.map((name) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((file) =>
+      name.test(file.split('/').pop() ?? ''),
+    ),
+  );
+
+/** What the handlers may add to a page's bundle, gzipped: today's size and some room. */
+const BUDGET_GZIP = 75_000;
+
+/** The installed build, shared by every test here. */
+let project = '';
+
+beforeAll(() => {
+  project = installedProject();
+  mkdirSync(join(project, 'app'));
+  copyFileSync(fileURLToPath(new URL('./bundle-page.ts', import.meta.url)), join(project, 'app/page.ts'));
+}, 120_000);
+
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
 
 const page = (script: string) =>
   `<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module" src="${script}"></script></body></html>`;
@@ -88,19 +84,16 @@ function serve(dir: string): Promise<Server> {
 
 describe.skipIf(!CHROMIUM)('a browser bundle of the package', () => {
   let browser: Browser;
-  let project = '';
   const servers: Server[] = [];
   const worker = () => fileURLToPath(import.meta.resolve('msw/mockServiceWorker.js'));
 
   beforeAll(async () => {
-    project = installedProject();
     browser = await launchChromium();
-  }, 120_000);
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     for (const server of servers) server.close();
-    if (project) rmSync(project, { recursive: true, force: true });
   });
 
   async function runIn(dir: string) {
@@ -146,23 +139,12 @@ describe.skipIf(!CHROMIUM)('a browser bundle of the package', () => {
   const noEval = (console: string[]) =>
     console.filter((line) => /EvalError|unsafe-eval|Content.Security.Policy/i.test(line));
 
-  it('works bundled by esbuild for the browser, with no flags', async () => {
+  it("works bundled by the README's esbuild command, with nothing copied", async () => {
     const out = join(project, 'esbuild');
-    await esbuild({
-      entryPoints: [join(project, 'app/page.ts')],
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      minify: true,
-      outfile: join(out, 'page.js'),
-      logLevel: 'error',
-    });
-    // esbuild does not follow `new URL('x.wasm', import.meta.url)`: the encoders' files go beside
-    // the bundle (README "In the browser").
-    for (const wasm of WASM)
-      copyFileSync(fileURLToPath(import.meta.resolve(wasm)), join(out, wasm.split('/').pop() ?? ''));
+    bundleWithReadmeFlags(project, 'app/page.ts', out);
     writeFileSync(join(out, 'index.html'), page('/page.js'));
     expect(scripts(out)).not.toMatch(/createRequire|node:fs/); // the Node loader was swapped out
+    expect(emitted(out)).toEqual([true, true, true]);
     const outcome = await runIn(out);
     expect({ ...outcome, console: noEval(outcome.console) }).toMatchObject({ ...expected, console: [] });
   }, 120_000);
@@ -177,7 +159,28 @@ describe.skipIf(!CHROMIUM)('a browser bundle of the package', () => {
       build: { outDir: out, emptyOutDir: true, target: 'es2022' },
     });
     expect(scripts(out)).not.toMatch(/createRequire|node:fs/); // the Node loader was swapped out
+    expect(emitted(out)).toEqual([true, true, true]);
     const outcome = await runIn(out);
     expect({ ...outcome, console: noEval(outcome.console) }).toMatchObject({ ...expected, console: [] });
   }, 120_000);
+});
+
+describe("what the handlers add to a page's bundle (npm run size)", () => {
+  it('leaves server-only code out and stays within its budget', () => {
+    const { added, modules } = measureHandlersBundle(project);
+    const paths = modules.map(([path]) => path);
+    expect(paths).toContain('openrouter-images-mock/dist/handlers/index.js');
+    // The control API and its validators come with createImagesMock, not with the handlers (which
+    // never expose their mock); the server and the CI checks have entries of their own.
+    expect(
+      paths.filter((path) =>
+        /dist\/(core\/control\/(control|inputs)|contract\/control-|server\/|cli\/|check\/|verify\/|drift\/|recording\/)|^(ajv|yaml|stream-json|stream-chain)\//.test(
+          path,
+        ),
+      ),
+    ).toEqual([]);
+    // Minified and gzipped (level 9), beyond a page with msw's worker alone. Over budget? `npm
+    // run size` lists the modules: keep what a page never runs out of the handlers' imports.
+    expect(added.gzip, `${added.gzip} bytes gzipped`).toBeLessThan(BUDGET_GZIP);
+  }, 60_000);
 });
