@@ -19,8 +19,9 @@ export interface ListenOptions {
   shutdownTimeoutMs?: number;
   /**
    * How long a client may take to send a whole request, head and body; past it the answer is 408
-   * (its body from `errorAnswer`) and the connection is closed, so a client that stalls or drips its upload
-   * cannot hold a socket. The time to answer is not counted. 0 turns the limit off. @default 30000
+   * (its body from `errorAnswer`) and the connection is closed, so a client that stalls or drips its
+   * upload cannot hold a socket. The time to answer is not counted. 0 turns the limit off.
+   * @default 30000
    */
   requestTimeoutMs?: number;
   /** Receives handler and write errors. @default console.error with the `[openrouter-images-mock]` prefix */

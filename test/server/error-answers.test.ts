@@ -75,7 +75,8 @@ describe('a generic Web handler served through the adapter gets plain-text error
     const raw = await within(rawExchange(server.port, '127.0.0.1', STALLED), 5_000, 'the 408');
 
     expect(raw).toBe(
-      `HTTP/1.1 408 Request Timeout\r\ncontent-type: ${PLAIN}\r\ncontent-length: 17\r\nConnection: close\r\n\r\nRequest timed out`,
+      `HTTP/1.1 408 Request Timeout\r\ncontent-type: ${PLAIN}\r\ncontent-length: 17\r\n` +
+        'Connection: close\r\n\r\nRequest timed out',
     );
   });
 
@@ -210,7 +211,8 @@ describe("the mock server's own error answers are the service's, byte for byte",
       rawExchange(
         server.port,
         '127.0.0.1',
-        `${post}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n800\r\n${'a'.repeat(2048)}\r\n0\r\n\r\n`,
+        `${post}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n` +
+          `800\r\n${'a'.repeat(2048)}\r\n0\r\n\r\n`,
       ),
       rawExchange(
         server.port,
