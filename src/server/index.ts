@@ -6,9 +6,6 @@ export type { GalleryOptions } from './gallery/gallery.ts';
 
 /* node:http adapter for any Web-standard handler */
 export { type ListenOptions, listen, type RunningServer } from './listen.ts';
-export {
-  createNodeListener,
-  DEFAULT_MAX_BODY_BYTES,
-  type FetchHandler,
-  type NodeListenerOptions,
-} from './node-adapter.ts';
+export type { ErrorAnswer } from './node/error-answer.ts';
+export { createNodeListener, DEFAULT_MAX_BODY_BYTES, type NodeListenerOptions } from './node/listener.ts';
+export type { FetchHandler } from './node/web-handler.ts';

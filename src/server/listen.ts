@@ -2,8 +2,10 @@ import { createServer, type ServerOptions, type ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import type { AnswerHandler } from '../http/answer.ts';
 import { said, TAG } from '../message.ts';
-import { createAnswerListener, type FetchHandler, viaWebHandler } from './node-adapter.ts';
-import { answerOffParser } from './off-parser.ts';
+import { type ErrorAnswer, plainErrorAnswer } from './node/error-answer.ts';
+import { createAnswerListener } from './node/listener.ts';
+import { answerOffParser } from './node/off-parser.ts';
+import { type FetchHandler, viaWebHandler } from './node/web-handler.ts';
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
@@ -17,12 +19,21 @@ export interface ListenOptions {
   shutdownTimeoutMs?: number;
   /**
    * How long a client may take to send a whole request, head and body; past it the answer is 408
-   * (in the error shape) and the connection is closed, so a client that stalls or drips its upload
-   * cannot hold a socket. The time to answer is not counted. 0 turns the limit off. @default 30000
+   * (its body from `errorAnswer`) and the connection is closed, so a client that stalls or drips its
+   * upload cannot hold a socket. The time to answer is not counted. 0 turns the limit off.
+   * @default 30000
    */
   requestTimeoutMs?: number;
   /** Receives handler and write errors. @default console.error with the `[openrouter-images-mock]` prefix */
   onError?: (error: unknown) => void;
+  /**
+   * Makes the headers and body of each answer the server gives on its own: 408 (`requestTimeoutMs`),
+   * 413 (`maxBodyBytes`), 400 (a request that makes no URL), 500 (the handler failed), 501 (CONNECT,
+   * TRACE or TRACK, which no Web `Request` can carry). Gets the status and a short message
+   * (`Request timed out`); Content-Length and Connection are the server's.
+   * @default the message as plain text (`text/plain; charset=utf-8`)
+   */
+  errorAnswer?: (status: number, message: string) => ErrorAnswer;
 }
 
 /** A server started by {@link listen}. */
@@ -48,7 +59,8 @@ export interface RunningServer {
  *
  * @param handler The core: `(request) => Promise<Response>`.
  * @param options `port` (default 4010, 0 = any free), `host` (default `127.0.0.1`), `maxBodyBytes`
- *   (default 10 MiB), `shutdownTimeoutMs` (default 5000), `onError` (default `console.error`).
+ *   (default 10 MiB), `shutdownTimeoutMs` (default 5000), `requestTimeoutMs` (default 30000),
+ *   `onError` (default `console.error`), `errorAnswer` (default: the message as plain text).
  * @example
  * const server = await listen(async () => Response.json({ ok: true }), { port: 0 });
  * await fetch(`${server.url}/api/v1/images/models`);
@@ -56,7 +68,7 @@ export interface RunningServer {
  * @see createNodeListener to mount the handler on a server you create yourself.
  */
 export function listen(handler: FetchHandler, options: ListenOptions = {}): Promise<RunningServer> {
-  return listenAnswers(viaWebHandler(handler), options);
+  return listenAnswers(viaWebHandler(handler, options.errorAnswer), options);
 }
 
 /**
@@ -68,9 +80,12 @@ export async function listenAnswers(
   handler: AnswerHandler,
   options: ListenOptions = {},
 ): Promise<RunningServer> {
+  const onError = options.onError ?? ((error: unknown) => console.error(TAG, error));
+  const errorAnswer = options.errorAnswer ?? plainErrorAnswer;
   const listener = createAnswerListener(handler, {
     maxBodyBytes: options.maxBodyBytes,
-    onError: options.onError,
+    onError,
+    errorAnswer,
   });
   const port = options.port ?? 4010;
   const host = options.host ?? '127.0.0.1';
@@ -88,7 +103,7 @@ export async function listenAnswers(
     listener(req, res);
   });
   const inFlight = (socket: unknown) => [...active].find((res) => res.socket === socket);
-  answerOffParser(server, handler, inFlight, options.onError ?? ((error) => console.error(TAG, error)));
+  answerOffParser(server, handler, { inFlight, onError, errorAnswer });
 
   function releaseAfter(res: ServerResponse): void {
     // Tell the client not to reuse the connection, when the head is not out yet.
@@ -98,10 +113,10 @@ export async function listenAnswers(
   }
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, port, host));
-    server.once('error', onError);
+    const failed = (error: NodeJS.ErrnoException): void => reject(listenError(error, port, host));
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', onError);
+      server.off('error', failed);
       resolve();
     });
   });

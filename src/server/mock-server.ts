@@ -15,17 +15,19 @@ import { withCors } from './cors.ts';
 import { createGallery, type Gallery, type GalleryOptions } from './gallery/gallery.ts';
 import { withInspection } from './inspection.ts';
 import { type ListenOptions, listenAnswers, type RunningServer } from './listen.ts';
-import { type FetchHandler, isWebMethod, viaWebHandler } from './node-adapter.ts';
+import { type FetchHandler, isWebMethod, viaWebHandler } from './node/web-handler.ts';
 import { createProxyHandler } from './proxy.ts';
 import { type ExchangeListener, withRecording } from './recording.ts';
 import { createReplayHandler } from './replay.ts';
 import { formatContractLine, formatRequestLine, type LogFormat } from './request-log.ts';
+import { serviceErrorAnswer } from './service-error-answer.ts';
 import { streamEnds } from './stream-ends.ts';
 import { packageVersion } from './version.ts';
 
 export interface MockServerOptions
   extends Omit<ImagesMockOptions, 'baseUrl'>,
-    ListenOptions,
+    // The mock's own error answers are the service's: not an option.
+    Omit<ListenOptions, 'errorAnswer'>,
     CatalogFileOption {
   /** Path the API lives under. @default '/api/v1' */
   basePath?: string;
@@ -168,7 +170,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       }
       options.onExchange?.(exchange, violations);
     };
-    const web = viaWebHandler(withRecording(source, check));
+    const web = viaWebHandler(withRecording(source, check), serviceErrorAnswer);
     // CONNECT, TRACE and TRACK cannot be forwarded, replayed or recorded as Web requests: the mock
     // answers them (405 with Allow on a route, 404 elsewhere), as the service's gateway does.
     const own = api;
@@ -188,6 +190,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const onError = options.onError ?? ((error: unknown) => console.error(TAG, error));
   const server = await listenAnswers(handler, {
     ...options,
+    errorAnswer: serviceErrorAnswer,
     onError: (error) => {
       if (!(error instanceof DroppedConnection)) onError(error);
     },

@@ -2,7 +2,7 @@ import { ImagesApiError } from '../contract/errors.ts';
 import { DroppedConnection } from '../core/drop.ts';
 import { errorResponse } from '../core/error-answer.ts';
 import { pulledBody } from '../core/respond.ts';
-import type { FetchHandler } from './node-adapter.ts';
+import type { FetchHandler } from './node/web-handler.ts';
 
 // Hop-by-hop headers, and those fetch computes itself, are not forwarded.
 const DROPPED = new Set([

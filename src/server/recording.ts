@@ -1,7 +1,7 @@
 import { type BodyEnding, watchedBody } from '../http/watched-body.ts';
 import { decodeBody, normalizeHeaders, type RecordedExchange } from '../recording/exchange.ts';
 import { parseSse } from '../recording/sse.ts';
-import type { FetchHandler } from './node-adapter.ts';
+import type { FetchHandler } from './node/web-handler.ts';
 
 /** Called once an exchange is complete: the answer's whole body has gone to the client, or was cut. */
 export type ExchangeListener = (exchange: RecordedExchange, started: Date, ms: number) => void;

@@ -5,7 +5,7 @@ import { pulledBody } from '../core/respond.ts';
 import type { RecordedExchange } from '../recording/exchange.ts';
 import { bodyText } from '../recording/har-writer.ts';
 import { redactText } from '../secrets/redact.ts';
-import type { FetchHandler } from './node-adapter.ts';
+import type { FetchHandler } from './node/web-handler.ts';
 
 /** JSON with sorted keys, so two equal bodies give the same text whatever their key order. */
 function canonical(value: unknown): string {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SERVE_HELP, serveOptions } from '../../src/cli/serve.ts';
-import { DEFAULT_MAX_BODY_BYTES } from '../../src/server/node-adapter.ts';
+import { DEFAULT_MAX_BODY_BYTES } from '../../src/server/node/listener.ts';
 import { startServe } from './spawn-cli.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/serve.config.json', import.meta.url));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnswerHandler, MockRequest } from '../../src/http/answer.ts';
-import { createAnswerListener, type NodeListenerOptions } from '../../src/server/node-adapter.ts';
+import { createAnswerListener, type NodeListenerOptions } from '../../src/server/node/listener.ts';
+import { serviceErrorAnswer } from '../../src/server/service-error-answer.ts';
 import { deferred, nodeRequest, rawExchange, serveListener, type TestServer } from './helpers.ts';
 
 // The standalone server's own path: plain requests and answers, no Web Request or Response.
@@ -12,8 +13,11 @@ afterEach(async () => {
   server = undefined;
 });
 
+// The adapter's own answers with the bodies the mock server gives them (see error-answers.test.ts).
 async function start(handler: AnswerHandler, options?: NodeListenerOptions): Promise<TestServer> {
-  server = await serveListener(createAnswerListener(handler, options));
+  server = await serveListener(
+    createAnswerListener(handler, { errorAnswer: serviceErrorAnswer, ...options }),
+  );
   return server;
 }
 

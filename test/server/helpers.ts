@@ -6,11 +6,8 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
-import {
-  createNodeListener,
-  type FetchHandler,
-  type NodeListenerOptions,
-} from '../../src/server/node-adapter.ts';
+import { createNodeListener, type NodeListenerOptions } from '../../src/server/node/listener.ts';
+import type { FetchHandler } from '../../src/server/node/web-handler.ts';
 
 export interface TestServer {
   url: string;

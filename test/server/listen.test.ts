@@ -3,6 +3,7 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnswerHandler, MockRequest } from '../../src/http/answer.ts';
 import { listen, listenAnswers, type RunningServer } from '../../src/server/listen.ts';
+import { serviceErrorAnswer } from '../../src/server/service-error-answer.ts';
 import { rawRequest } from '../raw-http.ts';
 import { deferred, nodeRequest, rawExchange, sleep, within } from './helpers.ts';
 
@@ -153,7 +154,7 @@ describe('methods node:http does not hand to a request listener', () => {
   });
 
   it('answers 501 for CONNECT and TRACK when the handler is a Web handler', async () => {
-    const server = await start(async () => new Response('ok'), { port: 0 });
+    const server = await start(async () => new Response('ok'), { port: 0, errorAnswer: serviceErrorAnswer });
     for (const method of ['CONNECT', 'TRACK', 'TRACE']) {
       const answer = await rawRequest(`${server.url}/api/v1/images`, method);
       expect(answer.status, method).toBe(501);

@@ -1,6 +1,8 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FetchHandler, NodeListenerOptions } from '../../src/server/node-adapter.ts';
+import type { NodeListenerOptions } from '../../src/server/node/listener.ts';
+import type { FetchHandler } from '../../src/server/node/web-handler.ts';
+import { serviceErrorAnswer } from '../../src/server/service-error-answer.ts';
 import {
   deferred,
   nodeRequest,
@@ -18,8 +20,10 @@ afterEach(async () => {
   server = undefined;
 });
 
+// The adapter's own answers with the bodies the mock server gives them, the service's error shape;
+// its default bodies are pinned in error-answers.test.ts.
 async function start(handler: FetchHandler, options?: NodeListenerOptions): Promise<TestServer> {
-  server = await serveAdapter(handler, options);
+  server = await serveAdapter(handler, { errorAnswer: serviceErrorAnswer, ...options });
   return server;
 }
 

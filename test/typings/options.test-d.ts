@@ -1,5 +1,11 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createImageHandlers, type ImagesMockOptions } from '../../src/index.ts';
+import type {
+  ErrorAnswer,
+  ListenOptions,
+  MockServerOptions,
+  NodeListenerOptions,
+} from '../../src/server/index.ts';
 import { type RespondWithSpec, respondWith, useImagesMock } from '../../src/vitest/index.ts';
 
 describe('options and overrides are typed from the contract', () => {
@@ -64,5 +70,18 @@ describe('options and overrides are typed from the contract', () => {
     expectTypeOf(expect(mock).toHaveReceivedImageRequest).toBeFunction();
     // @ts-expect-error modle is not a request field
     expect(mock).toHaveReceivedImageRequest({ modle: 'openai/gpt-image-1' });
+  });
+});
+
+describe('the server options', () => {
+  it("errorAnswer makes the node:http adapter's own error answers; the mock server's are the service's", () => {
+    type Maker = (status: number, message: string) => ErrorAnswer;
+    expectTypeOf<ErrorAnswer>().toEqualTypeOf<{
+      headers?: Record<string, string>;
+      body: string | Uint8Array;
+    }>();
+    expectTypeOf<NodeListenerOptions['errorAnswer']>().toEqualTypeOf<Maker | undefined>();
+    expectTypeOf<ListenOptions['errorAnswer']>().toEqualTypeOf<Maker | undefined>();
+    expectTypeOf<MockServerOptions>().not.toHaveProperty('errorAnswer');
   });
 });

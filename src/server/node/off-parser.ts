@@ -7,9 +7,10 @@ import {
 } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { AnswerHandler, MockAnswer, MockRequest } from '../http/answer.ts';
-import { said } from '../message.ts';
-import { targetUrl } from './node-adapter.ts';
+import type { AnswerHandler, MockAnswer, MockRequest } from '../../http/answer.ts';
+import { said } from '../../message.ts';
+import { type ErrorAnswerMaker, errorAnswerHeaders, plainErrorAnswer } from './error-answer.ts';
+import { targetUrl } from './target-url.ts';
 
 // node:http gives a request listener only the methods its parser knows, CONNECT excepted. A
 // gateway answers every method on a route with 405 and `Allow`, so the other two kinds of request
@@ -28,40 +29,45 @@ interface RawHead {
 
 const noop = (): void => {};
 
+/** What node:http answers to a header too large when nobody listens for 'clientError'. */
+const HEADER_OVERFLOW = 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n';
+
 /**
- * What node:http answers to a client error when nobody listens for 'clientError'; the statuses
- * the document lists for the API (408, 413) come in the service's error shape.
+ * The client errors answered with a body, as every answer the adapter gives on its own: the
+ * statuses the document lists for the API (408, 413), where node:http would send a bare line.
  */
-const DEFAULT_CLIENT_ERROR_ANSWERS: Readonly<Record<string, string>> = {
-  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n',
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: errorAnswer(413, 'Payload Too Large', 'Request payload too large'),
-  ERR_HTTP_REQUEST_TIMEOUT: errorAnswer(408, 'Request Timeout', 'Request timed out'),
+const SHAPED_CLIENT_ERRORS: Readonly<Record<string, readonly [status: number, message: string]>> = {
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Request payload too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request timed out'],
 };
 
-function errorAnswer(status: number, reason: string, message: string): string {
-  const body = JSON.stringify({ error: { code: status, message } });
-  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
-}
 const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n';
 
 /** A method token (RFC 9110), then the target and the version: the line the parser gave up on. */
 const REQUEST_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) ([^\s]+) HTTP\/1\.[01]$/;
 
+/** Options of {@link answerOffParser}. */
+export interface OffParserOptions {
+  /**
+   * The response still being written on a socket, if any: an answer waits for it, so two answers
+   * never interleave on one connection.
+   */
+  inFlight: (socket: Duplex) => { once(event: 'close', listener: () => void): unknown } | undefined;
+  onError: (error: unknown) => void;
+  /** The bodies of the answers given here on the handler's behalf (408, 413, 400). */
+  errorAnswer: ErrorAnswerMaker;
+}
+
 /**
- * Sends CONNECT requests and requests with methods node:http's parser does not know to `handler`.
- * `inFlight` names the response still being written on a socket, if any: an answer waits for it,
- * so two answers never interleave on one connection.
+ * Sends CONNECT requests and requests with methods node:http's parser does not know to `handler`;
+ * answers a request that timed out (408) or whose chunk extensions overflow (413) with a body.
  */
-export function answerOffParser(
-  server: Server,
-  handler: AnswerHandler,
-  inFlight: (socket: Duplex) => { once(event: 'close', listener: () => void): unknown } | undefined,
-  onError: (error: unknown) => void,
-): void {
+export function answerOffParser(server: Server, handler: AnswerHandler, options: OffParserOptions): void {
+  const { inFlight, onError, errorAnswer } = options;
   const answer = (socket: Duplex, head: RawHead) => {
     socket.on('error', noop);
     const go = () => {
-      answerRaw(handler, socket as Socket, head).catch((error: unknown) => {
+      answerRaw(handler, socket as Socket, head, errorAnswer).catch((error: unknown) => {
         onError(error);
         socket.destroy();
       });
@@ -87,11 +93,34 @@ export function answerOffParser(
       // As node:http does without a listener: a bare status line unless an answer has begun.
       socket.on('error', noop);
       const busy = inFlight(socket) as { headersSent?: boolean } | undefined;
-      if (socket.writable && !busy?.headersSent)
-        socket.write(DEFAULT_CLIENT_ERROR_ANSWERS[error.code ?? ''] ?? BAD_REQUEST);
+      if (socket.writable && !busy?.headersSent) socket.write(clientErrorAnswer(error.code, options));
       socket.destroy(error);
     },
   );
+}
+
+/** The bytes answering a client error of this code: a body where one is shaped, else node:http's line. */
+function clientErrorAnswer(code: string | undefined, options: OffParserOptions): string | Buffer {
+  if (code === 'HPE_HEADER_OVERFLOW') return HEADER_OVERFLOW;
+  const shaped = SHAPED_CLIENT_ERRORS[code ?? ''];
+  if (!shaped) return BAD_REQUEST;
+  const [status, message] = shaped;
+  let answer: MockAnswer;
+  try {
+    answer = shapedAnswer(status, message, options.errorAnswer);
+  } catch (error) {
+    // The socket is about to close: the client still gets its status, with the plain body.
+    options.onError(error);
+    answer = shapedAnswer(status, message, plainErrorAnswer);
+  }
+  // `Connection` capitalized, as node:http writes it in its own answers to client errors.
+  return serialize(answer, Buffer.from(answer.body as string | Uint8Array), 'Connection: close');
+}
+
+/** The adapter's own answer of this status, its headers and body from `make`. */
+function shapedAnswer(status: number, message: string, make: ErrorAnswerMaker): MockAnswer {
+  const made = make(status, message);
+  return { status, headers: errorAnswerHeaders(made), body: made.body };
 }
 
 /** The request line and headers of the request the parser failed on, if they read as HTTP/1.x. */
@@ -115,28 +144,35 @@ function parseHead(packet: Buffer | undefined, failedAt = 0): RawHead | undefine
 }
 
 /** Asks the handler, writes its answer with Content-Length and closes the connection. */
-async function answerRaw(handler: AnswerHandler, socket: Socket, head: RawHead): Promise<void> {
+async function answerRaw(
+  handler: AnswerHandler,
+  socket: Socket,
+  head: RawHead,
+  errorAnswer: ErrorAnswerMaker,
+): Promise<void> {
   const request = offParserRequest(head, socket);
-  const answer: MockAnswer = request
-    ? await handler(request)
-    : {
-        status: 400,
-        headers: [['content-type', 'application/json']],
-        body: '{"error":{"code":400,"message":"Bad Request"}}',
-      };
+  const answer = request ? await handler(request) : shapedAnswer(400, 'Bad Request', errorAnswer);
   const body = await bodyBytes(answer.body);
   if (answer.status === 0 || socket.destroyed) {
     socket.destroy();
     return;
   }
+  socket.end(serialize(answer, body, 'connection: close'));
+}
+
+/**
+ * The answer on the wire: status line, the headers node:http would accept (framing left out),
+ * Content-Length, then `connection` (the last header) and the body.
+ */
+function serialize(answer: MockAnswer, body: Uint8Array, connection: string): Buffer {
   const lines = [`HTTP/1.1 ${answer.status} ${answer.statusText || STATUS_CODES[answer.status] || ''}`];
   for (const [name, value] of answer.headers) {
     const lower = name.toLowerCase();
     if (lower === 'content-length' || lower === 'connection' || lower === 'transfer-encoding') continue;
     if (isValidHeader(name, value)) lines.push(`${name}: ${value}`);
   }
-  lines.push(`content-length: ${body.byteLength}`, 'connection: close', '', '');
-  socket.end(Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]));
+  lines.push(`content-length: ${body.byteLength}`, connection, '', '');
+  return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]);
 }
 
 function isValidHeader(name: string, value: string): boolean {
