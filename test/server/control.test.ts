@@ -299,9 +299,15 @@ describe('PUT /__mock/credits and POST /__mock/reset', () => {
           return r.status;
         });
       expect([await images(), await images(), await images()]).toEqual([200, 200, 429]);
-      await post('/scenarios', { scenario: 'internal-error' });
-      await post('/responses', { images: [{ b64_json: RED }] });
-      await fetch(`${limited.url}/__mock/credits`, { method: 'PUT', body: JSON.stringify({ balance: 0 }) });
+      // Each of these took (else the reset below would have nothing to undo).
+      expect((await post('/scenarios', { scenario: 'internal-error' })).status).toBe(201);
+      expect((await post('/responses', { images: [{ b64_json: RED }] })).status).toBe(201);
+      const credits = await fetch(`${limited.url}/__mock/credits`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ balance: 0 }),
+      });
+      expect(credits.status).toBe(200);
       expect((await post('/reset')).status).toBe(204);
       const journal = (await (await fetch(`${limited.url}/__mock/requests`)).json()) as { data: unknown[] };
       expect(journal.data).toEqual([]);
