@@ -180,7 +180,7 @@ describe('POST /__mock/responses', () => {
       'ResponsesRule',
     );
     expect(rule.images).toEqual([
-      { media_type: 'image/png', bytes: expect.any(Number) },
+      { media_type: 'image/png', bytes: Buffer.from(RED, 'base64').length },
       { media_type: 'image/png', bytes: expect.any(Number) },
     ]);
     expect((await control('GET', '/responses')).body.data).toEqual([
@@ -192,6 +192,7 @@ describe('POST /__mock/responses', () => {
     expect(answered.body.data[0].b64_json).toBe(RED);
     const drawn = decodePngBase64(answered.body.data[1].b64_json);
     expect([drawn.width, drawn.height]).toEqual([64, 32]);
+    expect(Buffer.from(answered.body.data[1].b64_json, 'base64').length).toBe(rule.images[1].bytes);
     const again = await generate();
     expect(decodePngBase64(again.body.data[0].b64_json).width).toBe(1024);
   });

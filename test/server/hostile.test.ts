@@ -429,7 +429,10 @@ describe('many and long references', () => {
     const kept = server.mock.journal.list().at(-1)?.body as {
       input_references: { image_url: { url: string } }[];
     };
-    expect(kept.input_references[0]?.image_url.url.length).toBeLessThanOrEqual(64 * 1024 + 1);
+    const start = kept.input_references[0]?.image_url.url ?? '';
+    expect(start.length).toBeLessThanOrEqual(64 * 1024 + 1);
+    expect(url.startsWith(start.replace(/…$/, ''))).toBe(true);
+    expect(start.length).toBeGreaterThan(1024);
   });
 
   it('a data URL of megabytes that breaks the pattern at its end: 400 naming it, quickly', async () => {
