@@ -30,9 +30,7 @@ describe('encoder memory', () => {
     expect(encoderOf('webp').memoryBytes).toBe(before);
   });
 
-  it.each([
-    ['lossless', 2048, true],
-  ] as const)(
+  it.each([['lossless', 2048, true]] as const)(
     'a %s WebP of %i² past the cap is answered, then the encoder starts afresh and encodes the same bytes',
     async (_, side, lossless) => {
       await loadEncoder('webp');
