@@ -21,9 +21,12 @@ test('shows partial previews while the image streams', async () => {
 });
 
 test('retries a 429 after Retry-After', async () => {
+  const waits: number[] = [];
+  const patient = createImageClient({ apiKey: 'sk-or-v1-test', sleep: async (ms) => void waits.push(ms) });
   mock.use(scenarios.rateLimited({ retryAfter: 2, once: true }));
-  await client.generate('patience');
+  await patient.generate('patience');
   expect(mock.requests.map((r) => r.response?.status)).toEqual([429, 200]);
+  expect(waits).toEqual([2000]);
 });
 
 test('tells the person when the credits are used up', async () => {
@@ -31,9 +34,13 @@ test('tells the person when the credits are used up', async () => {
   await expect(client.generate('one more')).rejects.toBeInstanceOf(OutOfCreditsError);
 });
 
-test('recovers from a stream that dies half-way', async () => {
+test('fails clearly when the stream dies half-way, after the previews that came', async () => {
   mock.use(scenarios.streamDrop({ after: 1 }));
-  await expect(client.generate('fragile', { onPreview: () => {} })).rejects.toThrow();
+  const previews: Uint8Array[] = [];
+  await expect(client.generate('fragile', { onPreview: (png) => previews.push(png) })).rejects.toThrow(
+    'The image stream ended before the image was complete.',
+  );
+  expect(previews).toHaveLength(1);
 });
 
 test('shows a fixture image from the project', async () => {

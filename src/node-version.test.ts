@@ -12,7 +12,9 @@ describe('nodeVersionProblem', () => {
       'openrouter-images-mock needs Node >= 22.12 (this is 20.20.2)',
     );
     for (const version of ['22.11.0', '21.7.3', '18.20.4'])
-      expect(nodeVersionProblem(version)).toContain(`>= ${MIN_NODE}`);
+      expect(nodeVersionProblem(version)).toBe(
+        `openrouter-images-mock needs Node >= ${MIN_NODE} (this is ${version})`,
+      );
   });
 
   it('leaves hosts that are not Node alone', () => {

@@ -174,10 +174,14 @@ describe('requests', () => {
   });
 
   it('judges by the catalog it is given', () => {
+    // The default catalog limits FLUX.2 [pro] to one image; a catalog without it (every model
+    // generic) sets no such rule, so the same request draws no note.
+    const request = post({ model: 'black-forest-labs/flux.2-pro', prompt: 'x', n: 2 });
+    expect(validateRequest(request).notes).toEqual([
+      expect.stringMatching(/^the catalog's rules for black-forest-labs\/flux.2-pro would refuse/),
+    ]);
     const own = new Catalog({ replaceDefaults: true, unknownModels: 'generic' });
-    expect(
-      validateRequest(post({ model: 'openai/gpt-image-1', prompt: 'x', n: 10 }), { catalog: own }).notes,
-    ).toEqual([]);
+    expect(validateRequest(request, { catalog: own }).notes).toEqual([]);
   });
 
   it('a plain http:// reference URL is a reference, as the page says; ftp:// is not', () => {

@@ -91,7 +91,8 @@ describe('inferred rules', () => {
     const sizing = rulesFor(params, [...pricing]).sizing;
     expect(sizing).toEqual({
       grid: 16,
-      default_resolution: sizing.default_resolution,
+      // Each case offers 1K or no tier at all: 1K either way.
+      default_resolution: '1K',
       default_aspect_ratio: '1:1',
       ...expected,
     });

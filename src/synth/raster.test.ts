@@ -220,6 +220,7 @@ describe('stage (partial previews)', () => {
     expect(ink[2]).toBeLessThan(inkPixels(final));
     const colourCounts = partials.map(palette);
     expect(colourCounts[0]).toBeLessThan(colourCounts[1] ?? 0);
+    expect(colourCounts[1]).toBeLessThan(colourCounts[2] ?? 0);
     expect(colourCounts[2]).toBeLessThan(palette(final));
   });
 

@@ -139,12 +139,23 @@ describe('openrouter-images-mock validate', () => {
         models: { id: string; endpoints: { supported_parameters: Record<string, unknown> }[] }[];
       }
     ).models;
-    // Let Gemini 3.1 make four images at once: the "n=2 served anyway" violation goes away.
+    // Let Gemini 3.1 make four images at once: the "n=2 served anyway" violation goes away. It is
+    // a rule of the catalog, so profile mock judges it.
     const gemini = models.find((m) => m.id === 'google/gemini-3.1-flash-image');
+    expect(gemini?.endpoints[0]).toBeDefined();
     if (gemini?.endpoints[0]) gemini.endpoints[0].supported_parameters.n = { type: 'range', min: 1, max: 4 };
     writeFileSync(catalog, JSON.stringify({ models }));
-    const result = await runCli(['validate', fixture('violations.har'), '--catalog', catalog]);
-    expect(result.stdout).toContain('14 exchanges checked, 13 failed');
+    const builtIn = await runCli(['validate', fixture('violations.har'), '--profile', 'mock']);
+    expect(builtIn.stdout).toContain('14 exchanges checked, 14 failed (15 violations)');
+    const result = await runCli([
+      'validate',
+      fixture('violations.har'),
+      '--profile',
+      'mock',
+      '--catalog',
+      catalog,
+    ]);
+    expect(result.stdout).toContain('14 exchanges checked, 13 failed (14 violations)');
     const bad = await runCli(['validate', fixture('clean.har'), '--catalog', fixture('clean.har')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('must be an object {"models": [...]}');
@@ -152,9 +163,9 @@ describe('openrouter-images-mock validate', () => {
 
   it('usage errors exit 2', async () => {
     expect((await runCli(['validate'])).code).toBe(2);
-    expect((await runCli(['validate', fixture('clean.har'), '--reporter', 'xml'])).stderr).toContain(
-      '--reporter must be one of human, json, junit',
-    );
+    const reporter = await runCli(['validate', fixture('clean.har'), '--reporter', 'xml']);
+    expect(reporter.code).toBe(2);
+    expect(reporter.stderr).toContain('--reporter must be one of human, json, junit');
     const help = await runCli(['validate', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--reporter <name>');

@@ -32,12 +32,12 @@ describe('toMatchImagesContract', () => {
     const response = await post({ model: 'recraft/recraft-v3-svg', prompt: 'a fox' });
     await expectContract(response).toMatchImagesContract();
     expect(((await response.json()) as { data: unknown[] }).data).toHaveLength(1);
-    await expectContract(
-      await post({ model: 'recraft/recraft-v3-svg', prompt: 'a fox', stream: true }),
-    ).toMatchImagesContract();
-    await expectContract(
-      await post({ model: 'recraft/recraft-v3-svg', prompt: 'a fox', n: 99 }),
-    ).toMatchImagesContract();
+    const stream = await post({ model: 'recraft/recraft-v3-svg', prompt: 'a fox', stream: true });
+    await expectContract(stream).toMatchImagesContract();
+    expect((await stream.text()).trimEnd()).toMatch(/data: \[DONE\]$/);
+    const refused = await post({ model: 'recraft/recraft-v3-svg', prompt: 'a fox', n: 99 });
+    await expectContract(refused).toMatchImagesContract();
+    expect(((await refused.json()) as { error: { code: number } }).error.code).toBe(400);
   });
 
   it('fails listing each violation', async () => {

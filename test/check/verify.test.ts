@@ -10,11 +10,6 @@ import { buildVerifySuite, selectCases } from '../../src/verify/suite.ts';
 import { runCli } from '../cli/spawn-cli.ts';
 
 const failing = (exchanges: ReportedExchange[]) => exchanges.filter((e) => !e.ok);
-/** Cases the mock refuses because this version cannot encode the format yet (jpeg, webp): a known gap, not a break. */
-const notImplemented = (e: ReportedExchange) =>
-  e.violations.length === 1 &&
-  e.violations[0]?.rule === 'expected-status' &&
-  /is not implemented by this version of openrouter-images-mock/.test(e.violations[0].message);
 
 describe('verify against the standalone mock', () => {
   let server: MockServer;
@@ -38,9 +33,7 @@ describe('verify against the standalone mock', () => {
     expect(ids).toContain('recraft/recraft-v3-svg stream=true');
     expect(ids).toContain('refuses n=11');
     expect(ids).toContain('google/gemini-2.5-flash-image refuses n=2');
-    // The only failures allowed are the formats this version of the mock says it cannot encode.
-    const unexpected = failing(run.report.exchanges).filter((e) => !notImplemented(e));
-    expect(unexpected).toEqual([]);
+    expect(failing(run.report.exchanges)).toEqual([]);
   });
 
   it('--max-requests and --seed choose a reproducible subset, baselines first', async () => {
@@ -50,6 +43,9 @@ describe('verify against the standalone mock', () => {
     expect(run.sent).toBe(maxRequests + 1 + defaultModels.length);
     const again = await runVerify({ baseUrl: server.baseUrl, maxRequests, seed: 5, dryRun: true });
     expect(again.selected.map((c) => c.id)).toEqual(run.selected.map((c) => c.id));
+    // Baselines first: one per model, then the seeded draw.
+    const baselines = run.selected.slice(0, defaultModels.length);
+    expect(baselines.every((c) => c.id.endsWith(' baseline'))).toBe(true);
     expect(run.selected.filter((c) => c.id.endsWith(' baseline'))).toHaveLength(defaultModels.length);
   });
 });
@@ -139,7 +135,7 @@ describe('verify against a deliberately broken server', () => {
       'openai/gpt-image-1 stream=true',
     ];
     const others = failing(run.report.exchanges)
-      .filter((e) => !expectedBreaks.includes(e.id) && !notImplemented(e))
+      .filter((e) => !expectedBreaks.includes(e.id))
       .filter(
         (e) =>
           !(e.id.startsWith('recraft/recraft-v3-svg') && e.violations.every((v) => v.pointer === '/created')),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImagePricingEntry, SupportedParameters } from '../../src/contract/types.ts';
 import type { CatalogModelInput } from '../../src/models/catalog.ts';
+import { describeInferredRule, inferMockRules } from '../../src/models/infer.ts';
 import type { PulledCatalogFile } from '../../src/models/pull-catalog.ts';
 import { type MockServer, startMockServer } from '../../src/server/mock-server.ts';
 import { createImagesMockHandle } from '../../src/testing/handle.ts';
@@ -120,6 +121,13 @@ describe('catalog pull from a live server, then serve --catalog', () => {
     expect(file).toMatchObject({ source: source.baseUrl, replaceDefaults: true });
     expect(new Date(file.pulled).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(file.models.map((m) => m.id)).toEqual(MODELS.map((m) => m.model.id));
+    // In full: every field the rules infer from the served endpoints, each with its reason.
+    for (const [i, pulled] of file.models.entries()) {
+      const { rules, reasons } = inferMockRules(MODELS[i]!.model);
+      const { provenance, ...written } = pulled.mock;
+      expect(written, pulled.id).toEqual(rules);
+      expect(provenance?.assumed, pulled.id).toEqual(reasons.map(describeInferredRule));
+    }
     const painter = file.models[0]!;
     expect(painter.endpoints).toEqual(MODELS[0]!.model.endpoints);
     expect(painter.mock).toMatchObject({

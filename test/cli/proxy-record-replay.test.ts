@@ -37,10 +37,10 @@ beforeAll(async () => {
 });
 afterAll(() => upstream.close());
 
-const post = (base: string, body: unknown) =>
+const post = (base: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}/images`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
 
@@ -66,6 +66,10 @@ describe('serve --proxy --record', () => {
 
       // The upstream got the request as sent, key included.
       expect(seen.at(-2)).toMatchObject({ url: '/api/v1/images', authorization: `Bearer ${KEY}` });
+      expect(JSON.parse(seen.at(-2)?.body ?? '')).toEqual({
+        model: 'openai/gpt-image-1',
+        prompt: 'through the proxy',
+      });
       // Violations: in the log …
       expect(lines.join('\n')).toContain(
         'contract: POST /api/v1/images → 200: response /created [type] created must be integer',
@@ -121,11 +125,15 @@ describe('serve --record with the mock, then --replay', () => {
     ];
     const recorded: unknown[] = [];
     for (const body of bodies) recorded.push(await (await post(recording.baseUrl, body)).json());
+    // The second body once more, answered otherwise (a scenario; the body is the same).
+    const limited = await post(recording.baseUrl, bodies[1], { prefer: 'scenario=rate-limited' });
+    expect(limited.status).toBe(429);
+    recorded.push(await limited.json());
     expect(await recording.stop('SIGINT')).toBe(0);
     // The mock's own recording keeps the contract, as `validate` sees it.
     const checked = await validateRecording([readFileSync(har)], { name: 'mock.har' });
     expect(checked.problems).toEqual([]);
-    expect(checked.exchanges).toHaveLength(2);
+    expect(checked.exchanges).toHaveLength(3);
     expect(checked.exchanges.every((e) => 'violations' in e && e.violations.length === 0)).toBe(true);
 
     const replaying = await startServe(['--replay', har, '--quiet']);
@@ -133,7 +141,17 @@ describe('serve --record with the mock, then --replay', () => {
       // Key order does not matter.
       const again = await post(replaying.baseUrl, { n: 1, prompt: 'first', model: 'openai/gpt-image-1' });
       expect(await again.json()).toEqual(recorded[0]);
-      expect(await (await post(replaying.baseUrl, bodies[1])).json()).toEqual(recorded[1]);
+      // The same request again and again: its recorded answers in order, then from the first.
+      const answers = [];
+      for (let i = 0; i < 3; i++) {
+        const answer = await post(replaying.baseUrl, bodies[1]);
+        answers.push([answer.status, await answer.json()]);
+      }
+      expect(answers).toEqual([
+        [200, recorded[1]],
+        [429, recorded[2]],
+        [200, recorded[1]],
+      ]);
       const unknown = await post(replaying.baseUrl, {
         model: 'openai/gpt-image-1',
         prompt: 'never recorded',

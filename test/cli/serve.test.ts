@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateStreamEvent } from '../../src/contract/validators.ts';
 import { decodePngBase64, KEY } from '../helpers.ts';
@@ -218,15 +219,21 @@ describe('CLI behaviour', () => {
   });
 
   it('--replay and --proxy modes answer methods no Web Request carries from the mock', async () => {
-    const serving = await startServe(['--proxy', 'http://127.0.0.1:9/api/v1', '--quiet']);
-    try {
-      for (const method of ['TRACE', 'TRACK', 'CONNECT']) {
-        const answer = await rawRequest(`${serving.baseUrl}/images/models`, method);
-        expect(answer.status, method).toBe(405);
-        expect(answer.headers.allow).toBe('GET, HEAD');
+    const recording = fileURLToPath(new URL('../../fixtures/recordings/clean.jsonl', import.meta.url));
+    for (const mode of [
+      ['--proxy', 'http://127.0.0.1:9/api/v1'],
+      ['--replay', recording],
+    ]) {
+      const serving = await startServe([...mode, '--quiet']);
+      try {
+        for (const method of ['TRACE', 'TRACK', 'CONNECT']) {
+          const answer = await rawRequest(`${serving.baseUrl}/images/models`, method);
+          expect(answer.status, `${mode[0]} ${method}`).toBe(405);
+          expect(answer.headers.allow).toBe('GET, HEAD');
+        }
+      } finally {
+        await serving.stop();
       }
-    } finally {
-      await serving.stop();
     }
   });
 

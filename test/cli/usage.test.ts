@@ -117,8 +117,9 @@ describe('messages', () => {
     const dir = tempDir('orim-prefix-');
     writeFileSync(join(dir, 'empty.jsonl'), '{}\n');
     const result = await runCli(['serve', '--port', '0', '--replay', join(dir, 'empty.jsonl')]);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^openrouter-images-mock: --replay /);
+    expect(result.stderr.match(/openrouter-images-mock/g)).toHaveLength(1);
     expect(result.stderr).not.toContain('[openrouter-images-mock]');
   });
 

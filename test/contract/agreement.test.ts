@@ -190,9 +190,15 @@ describe.skipIf(!existsSync(referencePath))('agreement with the published OpenAP
   });
 
   it('every published error schema has the same shape as ours', () => {
-    for (const name of Object.keys(refSchemas).filter(
+    const errorSchemas = Object.keys(refSchemas).filter(
       (n) => /Response$/.test(n) && 'error' in ((refSchemas[n]?.properties as Schema | undefined) ?? {}),
-    )) {
+    );
+    // One per error status the published document lists (400 to 529): the loop below is no empty one.
+    expect(errorSchemas).toEqual(
+      expect.arrayContaining(['BadRequestResponse', 'ProviderOverloadedResponse']),
+    );
+    expect(errorSchemas.length).toBeGreaterThanOrEqual(10);
+    for (const name of errorSchemas) {
       const problems: string[] = [];
       agree(refSchemas[name] ?? {}, ourSchemas.ErrorResponse ?? {}, name, refSchemas, problems);
       expect(problems, name).toEqual([]);
@@ -320,6 +326,12 @@ describe.skipIf(!existsSync(pagePath))('agreement with the endpoint’s referenc
   ])('keeps the %s rule the page states: %s', (field, sentence, rule) => {
     expect(page).toContain(sentence);
     expect(request[field]).toMatchObject(rule);
+  });
+
+  it('takes the sizes the page names, tiers and explicit pixels, by its size pattern', () => {
+    const pattern = new RegExp(String(request.size?.pattern), 'u');
+    for (const size of ['2K', '4K', '2048x2048']) expect(pattern.test(size), size).toBe(true);
+    for (const size of ['2k', 'huge', '2048 x 2048']) expect(pattern.test(size), size).toBe(false);
   });
 
   it('keeps the reference URL rule the page states, as a pattern', () => {

@@ -1,5 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MEDIA_TYPES, OUTPUT_FORMATS } from '../../src/contract/enums.ts';
 import { validateErrorBody } from '../../src/contract/validators.ts';
 import { createImageHandlers } from '../../src/index.ts';
 import { BASE, decodePngBase64, KEY, postImages } from '../helpers.ts';
@@ -93,7 +94,11 @@ describe('400: the schema', () => {
       'output_format must be one of: png, jpeg, webp, svg',
       '/output_format',
     ],
-    [{ model: SEEDREAM, prompt: 'x', size: '2k' }, undefined, '/size'],
+    [
+      { model: SEEDREAM, prompt: 'x', size: '2k' },
+      'size must be a tier (512, 1K, 2K, 4K) or pixels as WIDTHxHEIGHT, e.g. 1536x1024',
+      '/size',
+    ],
     [
       { model: SEEDREAM, prompt: 'x', input_references: [{ type: 'image_url' }] },
       'input_references[0].image_url is required',
@@ -101,7 +106,7 @@ describe('400: the schema', () => {
     ],
   ])('%j', async (request, message, pointer) => {
     const body = await refused(await postImages(request), 400);
-    if (message) expect(body.error.message).toBe(message);
+    expect(body.error.message).toBe(message);
     expect(body.error.metadata?.violations?.[0]?.pointer).toBe(pointer);
   });
 
@@ -186,10 +191,12 @@ describe('400: rules the schema cannot say', () => {
   });
 
   it('every format of the contract is synthesized: webp is answered, not refused', async () => {
-    const response = await postImages({ model: 'openai/gpt-image-1', prompt: 'x', output_format: 'webp' });
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { data: { media_type: string }[] };
-    expect(body.data[0]?.media_type).toBe('image/webp');
+    for (const format of OUTPUT_FORMATS) {
+      const response = await postImages({ model: 'openai/gpt-image-1', prompt: 'x', output_format: format });
+      expect(response.status, format).toBe(200);
+      const body = (await response.json()) as { data: { media_type: string }[] };
+      expect(body.data[0]?.media_type).toBe(MEDIA_TYPES[format]);
+    }
   });
 
   it('provider preferences that no endpoint matches → 404', async () => {
@@ -242,6 +249,7 @@ describe('routes', () => {
     expect(response.headers.get('allow')).toBe('POST');
     const del = await fetch(`${BASE}/images/models`, { method: 'DELETE' });
     await refused(del, 405);
+    expect(del.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it.each([

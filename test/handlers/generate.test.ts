@@ -85,24 +85,32 @@ describe('POST /images through setupServer and fetch', () => {
   );
 
   it('n returns that many images, each different, in order', async () => {
-    const body = await ok({ model: SEEDREAM, prompt: 'four of them', n: 4, resolution: '1K' });
+    const request = { model: SEEDREAM, prompt: 'four of them', resolution: '1K', seed: 5 };
+    const body = await ok({ ...request, n: 4 });
     expect(body.data).toHaveLength(4);
     expect(new Set(body.data.map((d) => d.b64_json)).size).toBe(4);
     expect(body.usage.cost).toBeCloseTo(0.16, 9);
     expect(body.usage.completion_tokens).toBe(4 * 1024);
+    // In order: image i is the same whatever n, so n=2 answers the first two of the four.
+    const two = await ok({ ...request, n: 2 });
+    expect(two.data.map((d) => d.b64_json)).toEqual(body.data.slice(0, 2).map((d) => d.b64_json));
   });
 
   it('the same request with the same seed is byte-identical; other seeds, prompts and indices differ', async () => {
     const request = { model: SEEDREAM, prompt: 'determinism', seed: 42, resolution: '1K' };
-    const [a, b, otherSeed, otherPrompt] = await Promise.all([
+    const [a, b, otherSeed, otherPrompt, two] = await Promise.all([
       ok(request),
       ok(request),
       ok({ ...request, seed: 43 }),
       ok({ ...request, prompt: 'something else' }),
+      ok({ ...request, n: 2 }),
     ]);
     expect(a.data[0]?.b64_json).toBe(b.data[0]?.b64_json);
     expect(otherSeed.data[0]?.b64_json).not.toBe(a.data[0]?.b64_json);
     expect(otherPrompt.data[0]?.b64_json).not.toBe(a.data[0]?.b64_json);
+    // Index 0 of two is the same image; index 1 is another.
+    expect(two.data[0]?.b64_json).toBe(a.data[0]?.b64_json);
+    expect(two.data[1]?.b64_json).not.toBe(a.data[0]?.b64_json);
   });
 
   it.each(BACKGROUNDS)('background %s on gpt-image-1 png', async (background) => {
@@ -131,9 +139,11 @@ describe('POST /images through setupServer and fetch', () => {
   );
 
   it('quality is ignored by a model without the knob', async () => {
-    const low = await ok({ model: SEEDREAM, prompt: 'q', quality: 'low', resolution: '1K' });
-    const high = await ok({ model: SEEDREAM, prompt: 'q', quality: 'high', resolution: '1K' });
+    const low = await ok({ model: SEEDREAM, prompt: 'q', quality: 'low', resolution: '1K', seed: 3 });
+    const high = await ok({ model: SEEDREAM, prompt: 'q', quality: 'high', resolution: '1K', seed: 3 });
     expect(low.usage).toEqual(high.usage);
+    // Not billed differently, nor drawn differently: the same bytes.
+    expect(low.data[0]?.b64_json).toBe(high.data[0]?.b64_json);
   });
 
   it('explicit size is honoured exactly where the model allows it', async () => {

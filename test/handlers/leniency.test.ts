@@ -2,6 +2,13 @@
 // names and options it does not know. Each is answered, and the journal says what was ignored.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
+import {
+  ASPECT_RATIOS,
+  BACKGROUNDS,
+  OUTPUT_FORMATS,
+  QUALITIES,
+  RESOLUTIONS,
+} from '../../src/contract/enums.ts';
 import { createImagesMock } from '../../src/index.ts';
 import { BASE, decodePngBase64, KEY } from '../helpers.ts';
 
@@ -33,6 +40,25 @@ describe("unknownModels: 'generic'", () => {
   });
 
   it('takes every value the contract lists, and streams', async () => {
+    const listed: Record<string, readonly string[]> = {
+      quality: QUALITIES,
+      output_format: OUTPUT_FORMATS,
+      background: BACKGROUNDS,
+      resolution: RESOLUTIONS,
+      aspect_ratio: ASPECT_RATIOS,
+    };
+    for (const [field, values] of Object.entries(listed)) {
+      for (const value of values) {
+        const answer = await post(mock, {
+          model: 'acme/painter-9',
+          prompt: 'x',
+          resolution: '512',
+          [field]: value,
+        });
+        expect(answer.status, `${field}=${value}`).toBe(200);
+        await answer.arrayBuffer();
+      }
+    }
     const response = await post(mock, {
       model: 'acme/painter-9',
       prompt: 'x',

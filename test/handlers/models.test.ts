@@ -112,7 +112,8 @@ describe('user catalogs', () => {
     const list = (await getJson('http://gateway.test/or/v1/images/models')) as {
       data: { endpoints: string }[];
     };
-    expect(list.data[0]?.endpoints).toMatch(/^\/or\/v1\/images\/models\//);
+    expect(list.data).toHaveLength(defaultModels.length);
+    for (const model of list.data) expect(model.endpoints).toMatch(/^\/or\/v1\/images\/models\//);
     const response = await postImages(
       { model: 'bytedance-seed/seedream-4.5', prompt: 'x', resolution: '1K' },
       { base: 'http://gateway.test/or/v1' },
@@ -134,6 +135,7 @@ describe('a catalog whose answers break the contract', () => {
     const body = (await response.json()) as { error: { code: number; metadata: { mock_error: string } } };
     expect(body.error.code).toBe(500);
     expect(body.error.metadata.mock_error).toContain('usage.completion_tokens must be integer');
+    expect(reported).toHaveLength(1);
     expect(String(reported[0])).toContain('answer breaks the contract');
   });
 });

@@ -20,8 +20,14 @@ describe('error scenarios, each as the service documents it', () => {
     expect(response.status).toBe(scenario.status);
     const body = (await response.json()) as ErrorBody;
     expect(validateErrorBody(body)).toEqual([]);
-    expect(body.error).toMatchObject({ code: scenario.status, message: scenario.message });
-    if ('metadata' in scenario) expect(body.error.metadata).toEqual(scenario.metadata);
+    // Exactly the documented body: metadata where the scenario has it, and none where it has not.
+    expect(body).toEqual({
+      error: {
+        code: scenario.status,
+        message: scenario.message,
+        ...('metadata' in scenario ? { metadata: scenario.metadata } : {}),
+      },
+    });
     const retryAfter = response.headers.get('retry-after');
     if ('retryAfter' in scenario) expect(retryAfter).toBe(String(scenario.retryAfter));
     else expect(retryAfter).toBeNull();
@@ -58,12 +64,19 @@ describe('error scenarios, each as the service documents it', () => {
   });
 
   it('an unknown scenario or code is a clear 400, not a silent success', async () => {
-    const unknown = (await (
-      await postImages(request, { headers: { prefer: 'scenario=meteor' } })
-    ).json()) as ErrorBody;
-    expect(unknown.error.message).toMatch(/unknown scenario "meteor"; known scenarios: invalid-image, /);
-    expect((await postImages(request, { headers: { prefer: 'code=418' } })).status).toBe(400);
-    expect((await postImages(request, { headers: { prefer: 'code=200' } })).status).toBe(200);
+    const meteor = await postImages(request, { headers: { prefer: 'scenario=meteor' } });
+    expect(meteor.status).toBe(400);
+    expect(((await meteor.json()) as ErrorBody).error.message).toMatch(
+      /unknown scenario "meteor"; known scenarios: invalid-image, /,
+    );
+    const teapot = await postImages(request, { headers: { prefer: 'code=418' } });
+    expect(teapot.status).toBe(400);
+    expect(((await teapot.json()) as ErrorBody).error.message).toBe(
+      '[openrouter-images-mock] no scenario answers with status 418',
+    );
+    const ok = await postImages(request, { headers: { prefer: 'code=200' } });
+    expect(ok.status).toBe(200);
+    await ok.arrayBuffer();
   });
 
   it('scenarios.rateLimited({ retryAfter: 2, once: true }) answers once, then the mock takes over', async () => {
@@ -80,22 +93,40 @@ describe('error scenarios, each as the service documents it', () => {
     expect((await postImages(request)).status).toBe(502);
   });
 
-  it('the SDK surfaces each documented status as its typed error', async () => {
+  it('the SDK surfaces each status it documents for images.generate as its typed error', async () => {
     const sdk = new OpenRouter({ apiKey: KEY, retryConfig: { strategy: 'none' } });
-    const cases: [() => ReturnType<typeof scenarios.rateLimited>, unknown][] = [
-      [() => scenarios.insufficientCredits(), sdkErrors.PaymentRequiredResponseError],
-      [() => scenarios.moderation(), sdkErrors.ForbiddenResponseError],
-      [() => scenarios.rateLimited(), sdkErrors.TooManyRequestsResponseError],
-      [() => scenarios.generationFailed(), sdkErrors.BadGatewayResponseError],
-      [() => scenarios.edgeTimeout(), sdkErrors.EdgeNetworkTimeoutResponseError],
-      [() => scenarios.providerOverloaded(), sdkErrors.ProviderOverloadedResponseError],
-      [() => scenarios.payloadTooLarge(), sdkErrors.PayloadTooLargeResponseError],
+    // Every status with a typed error in the SDK's images.generate, by a scenario that answers it.
+    const cases: [() => ReturnType<typeof scenarios.rateLimited>, number, unknown][] = [
+      [() => scenarios.invalidImage(), 400, sdkErrors.BadRequestResponseError],
+      [() => scenarios.unauthorized(), 401, sdkErrors.UnauthorizedResponseError],
+      [() => scenarios.insufficientCredits(), 402, sdkErrors.PaymentRequiredResponseError],
+      [() => scenarios.moderation(), 403, sdkErrors.ForbiddenResponseError],
+      [() => scenarios.notFound(), 404, sdkErrors.NotFoundResponseError],
+      [() => scenarios.payloadTooLarge(), 413, sdkErrors.PayloadTooLargeResponseError],
+      [() => scenarios.rateLimited(), 429, sdkErrors.TooManyRequestsResponseError],
+      [() => scenarios.internalError(), 500, sdkErrors.InternalServerResponseError],
+      [() => scenarios.generationFailed(), 502, sdkErrors.BadGatewayResponseError],
+      [() => scenarios.edgeTimeout(), 524, sdkErrors.EdgeNetworkTimeoutResponseError],
+      [() => scenarios.providerOverloaded(), 529, sdkErrors.ProviderOverloadedResponseError],
     ];
-    for (const [handler, type] of cases) {
+    for (const [handler, status, type] of cases) {
       server.use(handler());
       const error = await sdk.images.generate({ imageGenerationRequest: request }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(type as new (...args: never[]) => unknown);
+      expect(error, String(status)).toBeInstanceOf(type as new (...args: never[]) => unknown);
+      expect((error as { error?: unknown }).error, String(status)).toMatchObject({ code: status });
       server.resetHandlers();
+    }
+    // The catalog's other statuses have no typed error there: the SDK's default error carries them.
+    const untyped = [...new Set(Object.values(ERROR_SCENARIOS).map((s) => s.status))].filter(
+      (status) => !cases.some(([, typed]) => typed === status),
+    );
+    expect(untyped).toEqual([408, 503]);
+    for (const status of untyped) {
+      const error = await sdk.images
+        .generate({ imageGenerationRequest: request }, { headers: { prefer: `code=${status}` } })
+        .catch((e: unknown) => e);
+      expect(error, String(status)).toBeInstanceOf(sdkErrors.OpenRouterDefaultError);
+      expect((error as sdkErrors.OpenRouterDefaultError).statusCode).toBe(status);
     }
   });
 });

@@ -101,6 +101,10 @@ describe('serve with scenario and simulation flags', () => {
       const limited = await post(serving.baseUrl, body);
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(50);
+      // Another key has its own budget and its own balance.
+      const other = await post(serving.baseUrl, body, { authorization: 'Bearer sk-or-v1-another-key' });
+      expect(other.status).toBe(200);
+      await other.arrayBuffer();
     } finally {
       await serving.stop();
     }

@@ -39,6 +39,8 @@ export function sdkContract(serverURL: () => string) {
         model: 'openai/gpt-image-1',
         prompt: 'everything at once',
         aspectRatio: '2:3',
+        resolution: '1K',
+        size: '1024x1536',
         background: 'transparent',
         n: 2,
         outputFormat: 'png',
@@ -49,6 +51,8 @@ export function sdkContract(serverURL: () => string) {
         sessionId: 's-1',
         inputReferences: [{ type: 'image_url', imageUrl: { url: 'https://example.com/a.png' } }],
         provider: { order: ['openai'], allowFallbacks: false },
+        trace: { traceId: 't-1', spanName: 'images' },
+        stream: false,
       },
     });
     if (!('data' in result)) throw new Error('expected a JSON answer');

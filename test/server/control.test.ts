@@ -180,7 +180,7 @@ describe('POST /__mock/responses', () => {
       'ResponsesRule',
     );
     expect(rule.images).toEqual([
-      { media_type: 'image/png', bytes: expect.any(Number) },
+      { media_type: 'image/png', bytes: Buffer.from(RED, 'base64').length },
       { media_type: 'image/png', bytes: expect.any(Number) },
     ]);
     expect((await control('GET', '/responses')).body.data).toEqual([
@@ -192,6 +192,7 @@ describe('POST /__mock/responses', () => {
     expect(answered.body.data[0].b64_json).toBe(RED);
     const drawn = decodePngBase64(answered.body.data[1].b64_json);
     expect([drawn.width, drawn.height]).toEqual([64, 32]);
+    expect(Buffer.from(answered.body.data[1].b64_json, 'base64').length).toBe(rule.images[1].bytes);
     const again = await generate();
     expect(decodePngBase64(again.body.data[0].b64_json).width).toBe(1024);
   });
@@ -299,9 +300,15 @@ describe('PUT /__mock/credits and POST /__mock/reset', () => {
           return r.status;
         });
       expect([await images(), await images(), await images()]).toEqual([200, 200, 429]);
-      await post('/scenarios', { scenario: 'internal-error' });
-      await post('/responses', { images: [{ b64_json: RED }] });
-      await fetch(`${limited.url}/__mock/credits`, { method: 'PUT', body: JSON.stringify({ balance: 0 }) });
+      // Each of these took (else the reset below would have nothing to undo).
+      expect((await post('/scenarios', { scenario: 'internal-error' })).status).toBe(201);
+      expect((await post('/responses', { images: [{ b64_json: RED }] })).status).toBe(201);
+      const credits = await fetch(`${limited.url}/__mock/credits`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ balance: 0 }),
+      });
+      expect(credits.status).toBe(200);
       expect((await post('/reset')).status).toBe(204);
       const journal = (await (await fetch(`${limited.url}/__mock/requests`)).json()) as { data: unknown[] };
       expect(journal.data).toEqual([]);

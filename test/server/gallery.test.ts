@@ -182,6 +182,23 @@ describe('the images answered', () => {
     expect(await gone.json()).toMatchObject({
       error: { code: 404, message: expect.stringMatching(/evicted/) },
     });
+    await s.close();
+
+    // By bytes: a budget that holds the last two images, and not the first as well.
+    const sizes: number[] = [];
+    const unbounded = await start();
+    for (const prompt of ['one', 'two', 'three']) {
+      const [image] = await answeredImages(await generate(unbounded, { prompt, seed: 1 }));
+      sizes.push(image?.bytes.length ?? 0);
+    }
+    await unbounded.close();
+    const total = sizes.reduce((sum, size) => sum + size, 0);
+    const bounded = await start({ gallery: { maxBytes: total - 1 } });
+    for (const prompt of ['one', 'two', 'three']) await (await generate(bounded, { prompt, seed: 1 })).text();
+    const kept = [1, 2, 3].map((id) =>
+      fetch(`${bounded.url}/__mock/requests/${id}/images/0`).then((r) => r.status),
+    );
+    expect(await Promise.all(kept)).toEqual([404, 200, 200]);
   });
 
   it('go with the journal when it is emptied', async () => {

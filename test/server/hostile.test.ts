@@ -215,9 +215,11 @@ describe('bodies that are not a request', () => {
       Buffer.from('"}'),
     ]);
     expect((await post(inString)).status).toBe(200);
+    expect(server.mock.journal.list().at(-1)?.body).toMatchObject({ user: new TextDecoder().decode(bad) });
+    expect(new TextDecoder().decode(bad)).toMatch(/^\ufffd+\(\ufffd+$/);
     const outside = Buffer.concat([Buffer.from('{"model":"openai/gpt-image-1",'), bad, Buffer.from(':1}')]);
     expect(expectError(await post(outside), 400).map((v) => v.rule)).toEqual(['json']);
-    // And in a header: latin-1 bytes are a header's own, echoed back intact (CORS origin).
+    // And in a header: latin-1 bytes are a header's own, and answered (the CORS origin is echoed).
     const { answers } = await exchange((s) =>
       s.write(
         Buffer.concat([
@@ -228,6 +230,7 @@ describe('bodies that are not a request', () => {
       ),
     );
     expect(answers[0]?.status).toBe(200);
+    expect(answers[0]?.headers['access-control-allow-origin']).toMatch(/^http:\/\/a./);
   });
 });
 
@@ -426,7 +429,10 @@ describe('many and long references', () => {
     const kept = server.mock.journal.list().at(-1)?.body as {
       input_references: { image_url: { url: string } }[];
     };
-    expect(kept.input_references[0]?.image_url.url.length).toBeLessThanOrEqual(64 * 1024 + 1);
+    const start = kept.input_references[0]?.image_url.url ?? '';
+    expect(start.length).toBeLessThanOrEqual(64 * 1024 + 1);
+    expect(url.startsWith(start.replace(/…$/, ''))).toBe(true);
+    expect(start.length).toBeGreaterThan(1024);
   });
 
   it('a data URL of megabytes that breaks the pattern at its end: 400 naming it, quickly', async () => {

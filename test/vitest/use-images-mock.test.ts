@@ -1,8 +1,11 @@
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import { type CatalogModel, defaultModels } from '../../src/index.ts';
 import { createImagesMockHandle } from '../../src/testing/index.ts';
 import { respondWith, scenarios, useImagesMock } from '../../src/vitest/index.ts';
 import { KEY, postImages } from '../helpers.ts';
+import { readSse } from '../sse.ts';
+import { decodeBase64Image, parseSvg } from '../synth/decode.ts';
 
 const mock = useImagesMock();
 const GPT = 'openai/gpt-image-1';
@@ -83,20 +86,24 @@ describe('control the answer', () => {
   });
 
   it('respondWith synthesis options and a function of the request, for the rest of the test', async () => {
+    // The answer follows the request: 16 pixels of width per character of the prompt.
     mock.use(
       respondWith((request) => ({
-        images: [{ synthesize: { width: 64, height: 32, label: request.prompt } }],
+        images: [{ synthesize: { width: 16 * request.prompt.length, height: 32, label: request.prompt } }],
         created: 42,
       })),
     );
-    for (const prompt of ['one', 'two']) {
+    for (const [prompt, width] of [
+      ['one', 48],
+      ['three', 80],
+    ] as const) {
       const body = (await (await postImages({ model: GPT, prompt })).json()) as {
         created: number;
         data: { b64_json: string }[];
       };
       expect(body.created).toBe(42);
       const image = decode(Buffer.from(body.data[0]?.b64_json ?? '', 'base64'));
-      expect([image.width, image.height]).toEqual([64, 32]);
+      expect([image.width, image.height]).toEqual([width, 32]);
     }
   });
 
@@ -107,13 +114,32 @@ describe('control the answer', () => {
           { synthesize: { width: 96, height: 64, color: '#ff0000', label: 'red' } },
           { synthesize: { width: 96, height: 64, color: '#0000ff', label: 'blue' } },
           { synthesize: { width: 40, height: 30, format: 'jpeg' } },
+          { synthesize: { width: 50, height: 20, format: 'svg', label: 'a label of its own' } },
         ],
       }),
     );
     const body = (await (await postImages({ model: GPT, prompt: 'x' })).json()) as {
       data: { b64_json: string; media_type: string }[];
     };
-    expect(body.data.map((d) => d.media_type)).toEqual(['image/png', 'image/png', 'image/jpeg']);
+    expect(body.data.map((d) => d.media_type)).toEqual([
+      'image/png',
+      'image/png',
+      'image/jpeg',
+      'image/svg+xml',
+    ]);
+    const sizes = body.data.slice(0, 3).map((d) => {
+      const image = decodeBase64Image(d.b64_json, d.media_type);
+      return [image.width, image.height];
+    });
+    expect(sizes).toEqual([
+      [96, 64],
+      [96, 64],
+      [40, 30],
+    ]);
+    // The label is drawn: in an SVG it can be read back as text.
+    const svg = parseSvg(Buffer.from(body.data[3]?.b64_json ?? '', 'base64').toString('utf8'));
+    expect(svg.attributes).toMatchObject({ width: '50', height: '20' });
+    expect(svg.text).toContain('a label of its own');
     const corner = (b64: string) => {
       const image = decode(Buffer.from(b64, 'base64'));
       const c = image.channels;
@@ -134,9 +160,12 @@ describe('control the answer', () => {
 
   it('streams the given images too', async () => {
     mock.use(respondWith({ images: [{ synthesize: { width: 16, height: 16 } }] }));
-    const text = await (await postImages({ model: GPT, prompt: 'x', stream: true })).text();
-    expect(text.match(/image_generation\.completed/g)).toHaveLength(1);
-    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
+    const stream = await readSse(await postImages({ model: GPT, prompt: 'x', stream: true }));
+    const completed = stream.events.filter((e) => e.type === 'image_generation.completed');
+    expect(completed).toHaveLength(1);
+    const image = decodeBase64Image(String(completed[0]?.b64_json), String(completed[0]?.media_type));
+    expect([image.width, image.height]).toEqual([16, 16]);
+    expect(stream.done).toBe(true);
   });
 
   it('refuses an answer that breaks the contract, with the reason, unless check is off', async () => {
@@ -199,9 +228,20 @@ describe('strict mode (framework-free handle)', () => {
   });
 
   it('reports the mock’s own failures (a broken answer) as test failures', async () => {
-    const handle = createImagesMockHandle({ baseUrl: 'https://strict.test/api/v1' });
-    handle.use(respondWith({ usage: { total_tokens: -0.5 } }, { check: false }));
-    // check: false sends it; with the check on, the failure would be reported by reset().
+    // A catalog model whose answers break the contract: fractional token counts in usage.
+    const odd = structuredClone(defaultModels.find((m) => m.id === 'recraft/recraft-v3-svg') as CatalogModel);
+    odd.mock.tokens = { per_image: 1.5 };
+    const handle = createImagesMockHandle({ baseUrl: 'https://strict.test/api/v1', models: [odd] });
+    const response = await handle.mock.handle(
+      new Request('https://strict.test/api/v1/images', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ model: odd.id, prompt: 'x' }),
+      }),
+    );
+    expect(response.status).toBe(500);
+    expect(handle.reset()?.message).toContain('answer breaks the contract');
+    // Reported once: the next test starts clean.
     expect(handle.reset()).toBeUndefined();
   });
 });

@@ -56,6 +56,7 @@ describe('LiveFeed', () => {
   it('drops a page that stops reading, so what waits for it stays bounded', async () => {
     const live = feed();
     live.subscribe(); // never read
+    expect(live.subscribers).toBe(1);
     for (let id = 1; live.subscribers > 0 && id < 500; id++) {
       live.changed(entry(id));
       await sleep(2);
