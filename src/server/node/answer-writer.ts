@@ -11,6 +11,13 @@ import type { Exchange } from './exchange.ts';
 
 const noop = (): void => {};
 
+// Node writes a head and a string body as one string in the body's encoding (UTF-8), which would
+// turn a header's latin-1 bytes (an echoed Origin, say) into two bytes each. A body given as
+// bytes keeps the head in latin-1; only answers with such a header pay for the conversion.
+const BEYOND_ASCII = /[\u0080-\uffff]/;
+const bytesOf = (body: string | Uint8Array): Uint8Array =>
+  typeof body === 'string' ? Buffer.from(body) : body;
+
 /**
  * Writes the handler's answer to `res`. A body known in full goes out in one write with its
  * Content-Length, synchronously (undefined is returned); a stream is written with back-pressure,
@@ -36,9 +43,11 @@ export function writeAnswer(
   }
   const headers: string[] = [];
   let hasLength = false;
+  let latin1 = false;
   for (const [name, value] of answer.headers) {
     headers.push(name, value);
     if (name === 'content-length') hasLength = true;
+    else if (BEYOND_ASCII.test(value)) latin1 = true;
   }
   const statusText = answer.statusText || undefined;
   if (source === null || method === 'HEAD' || status === 204 || status === 304) {
@@ -51,7 +60,7 @@ export function writeAnswer(
     // Known in full: one write, with Content-Length.
     if (!hasLength) headers.push('content-length', String(byteLength(source)));
     writeHead(res, status, statusText, headers);
-    res.end(source);
+    res.end(latin1 ? bytesOf(source) : source);
     return undefined;
   }
   return writeStream(res, exchange, onError, source, status, statusText, headers, hasLength);
@@ -149,7 +158,7 @@ export function writeErrorAnswer(
     answer = plainErrorAnswer(status, message);
     res.writeHead(status, errorAnswerHead(answer));
   }
-  res.end(answer.body);
+  res.end(bytesOf(answer.body));
 }
 
 /** Stops a streamed answer nobody will read (its producer, e.g. an SSE generator, stops too). */
