@@ -10,11 +10,3 @@ export const RESOLUTIONS = schemas.Resolution.enum as readonly Resolution[];
 export const OUTPUT_FORMATS = schemas.OutputFormat.enum as readonly OutputFormat[];
 export const BACKGROUNDS = schemas.Background.enum as readonly Background[];
 export const QUALITIES = schemas.Quality.enum as readonly Quality[];
-
-/** MIME type of each output format, as the service reports it in `media_type`. */
-export const MEDIA_TYPES: Readonly<Record<OutputFormat, string>> = {
-  png: 'image/png',
-  jpeg: 'image/jpeg',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-};

@@ -1,4 +1,4 @@
-import { MEDIA_TYPES } from '../contract/enums.ts';
+import { MEDIA_TYPES } from '../contract/media-types.ts';
 import { toBase64 } from '../http/base64.ts';
 import type { GenerationPlan } from '../models/plan.ts';
 import { loadEncoder } from '../synth/codecs.ts';

@@ -3,7 +3,8 @@
 import { decode as decodePng } from 'fast-png';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { ASPECT_RATIOS, MEDIA_TYPES, RESOLUTIONS } from '../../src/contract/enums.ts';
+import { ASPECT_RATIOS, RESOLUTIONS } from '../../src/contract/enums.ts';
+import { MEDIA_TYPES } from '../../src/contract/media-types.ts';
 import type { ImageEndpoint } from '../../src/contract/types.ts';
 import { validateSchema } from '../../src/contract/validators.ts';
 import { createImagesMock } from '../../src/core/mock.ts';
