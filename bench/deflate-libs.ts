@@ -16,11 +16,12 @@
  *
  * Timing: all candidates in one process, interleaved round by round (the order rotates), after
  * two discarded rounds, so a ratio is taken within seconds on a noisy machine. Peak memory: one
- * child process per (candidate, size) that builds the inputs, collects garbage, then encodes
- * once; peak = its max RSS above its RSS just before that encode. Figures and ratios only, never
- * pass/fail: the machine is shared.
+ * child process per (candidate, size) that builds the inputs, collects garbage, resets its peak
+ * RSS, then encodes once; peak = its peak RSS above its RSS just before that encode (Linux only:
+ * elsewhere the column says "-"). Figures and ratios only, never pass/fail: the machine is shared.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { deflateSync, inflateSync } from 'node:zlib';
@@ -185,20 +186,32 @@ const ms = (value: number) =>
   value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
 const ratio = (value: number) => (value >= 10 ? value.toFixed(0) : value.toFixed(1));
 
-/** In a child: the peak RSS one encode adds, above the inputs (bytes). */
+/** A figure of /proc/self/status, in bytes. */
+function status(field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'));
+  return Number(match?.[1] ?? Number.NaN) * 1024;
+}
+
+/**
+ * In a child: the peak RSS one encode adds above the inputs (bytes). The peak is reset just
+ * before the encode (Linux: `5` into /proc/self/clear_refs), so what came before does not count.
+ */
 function memoryWorker(name: string, width: number, height: number): void {
   const candidate = CANDIDATES.find((c) => c.name === name);
   if (!candidate) throw new Error(`unknown candidate ${name}`);
   for (let seed = 0; seed < 5; seed++) candidate.encode(inputsFor(256, 256, 100 + seed));
   const inputs = inputsFor(width, height, 1);
   (globalThis as { gc?: () => void }).gc?.();
-  const before = process.memoryUsage().rss;
+  writeFileSync('/proc/self/clear_refs', '5');
+  const before = status('VmRSS');
   const out = candidate.encode(inputs);
-  const peak = Math.max(0, process.resourceUsage().maxRSS * 1024 - before);
+  const peak = Math.max(0, status('VmHWM') - before);
   process.stdout.write(JSON.stringify({ peak, bytes: out.length }));
 }
 
-function peakOf(name: string, width: number, height: number): number {
+/** The peak one encode adds, from a child of its own; undefined where it cannot be read. */
+function peakOf(name: string, width: number, height: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
   const output = execFileSync(
     process.execPath,
     [
@@ -211,7 +224,8 @@ function peakOf(name: string, width: number, height: number): number {
     ],
     { encoding: 'utf8', maxBuffer: 1 << 20 },
   );
-  return (JSON.parse(output) as { peak: number }).peak;
+  const { peak } = JSON.parse(output) as { peak: number };
+  return Number.isFinite(peak) ? peak : undefined;
 }
 
 function main(): void {
