@@ -15,7 +15,8 @@
  * writer given the same flat frame as the libraries (`deflateRaw`), without the row reuse.
  *
  * Timing: all candidates in one process, interleaved round by round (the order rotates), after
- * two discarded rounds, so a ratio is taken within seconds on a noisy machine. Peak memory: one
+ * two discarded rounds, so a ratio is taken within seconds on a noisy machine; a full garbage
+ * collection before each timed call, so none pays for the garbage of the one before. Peak memory: one
  * child process per (candidate, size) that builds the inputs, collects garbage, resets its peak
  * RSS, then encodes once; peak = its peak RSS above its RSS just before that encode (Linux only:
  * elsewhere the column says "-"). Figures and ratios only, never pass/fail: the machine is shared.
@@ -181,6 +182,9 @@ function check(inputs: Inputs): void {
   }
 }
 
+/** A full collection (with --expose-gc), so no candidate pays for the garbage of the one before. */
+const collect = () => (globalThis as { gc?: () => void }).gc?.();
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
 const ms = (value: number) =>
   value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
@@ -201,7 +205,7 @@ function memoryWorker(name: string, width: number, height: number): void {
   if (!candidate) throw new Error(`unknown candidate ${name}`);
   for (let seed = 0; seed < 5; seed++) candidate.encode(inputsFor(256, 256, 100 + seed));
   const inputs = inputsFor(width, height, 1);
-  (globalThis as { gc?: () => void }).gc?.();
+  collect();
   writeFileSync('/proc/self/clear_refs', '5');
   const before = status('VmRSS');
   const out = candidate.encode(inputs);
@@ -241,7 +245,7 @@ function main(): void {
   );
   console.log(
     'placeholder PNG, RGB; encode = rows to PNG file, compress = library call on the filtered frame; ' +
-      `median of ${rounds.join('/')} interleaved rounds after 2 discarded\n`,
+      `median of ${rounds.join('/')} interleaved rounds after 2 discarded, a full GC before each call\n`,
   );
   for (let seed = 0; seed < 5; seed++) check(inputsFor(256, 192, 200 + seed));
 
@@ -255,12 +259,14 @@ function main(): void {
     for (let round = 0; round < total; round++) {
       for (let k = 0; k < CANDIDATES.length; k++) {
         const candidate = CANDIDATES[(k + round) % CANDIDATES.length] as Candidate;
+        collect();
         let start = performance.now();
         const out = candidate.encode(inputs);
         const encoded = performance.now() - start;
         bytes.set(candidate.name, out.length);
         let compressed: number | undefined;
         if (candidate.compress) {
+          collect();
           start = performance.now();
           candidate.compress(inputs.filtered);
           compressed = performance.now() - start;
