@@ -15,8 +15,10 @@
  * writer given the same flat frame as the libraries (`deflateRaw`), without the row reuse.
  *
  * Timing: all candidates in one process, interleaved round by round (the order rotates), after
- * two discarded rounds, so a ratio is taken within seconds on a noisy machine; a full garbage
- * collection before each timed call, so none pays for the garbage of the one before. Peak memory: one
+ * two discarded rounds, so a ratio is taken within seconds on a noisy machine. In each round a
+ * candidate runs once untimed, then timed: the untimed call takes whatever collection the garbage
+ * of the candidate before it is due. (A forced `gc()` before each call instead made the next few
+ * calls slower while V8 grew its young generation again: docs/decisions/0002.) Peak memory: one
  * child process per (candidate, size) that builds the inputs, collects garbage, resets its peak
  * RSS, then encodes once; peak = its peak RSS above its RSS just before that encode (Linux only:
  * elsewhere the column says "-"). Figures and ratios only, never pass/fail: the machine is shared.
@@ -182,8 +184,7 @@ function check(inputs: Inputs): void {
   }
 }
 
-/** A full collection (with --expose-gc), so no candidate pays for the garbage of the one before. */
-const collect = () => (globalThis as { gc?: () => void }).gc?.();
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
 const ms = (value: number) =>
@@ -205,7 +206,7 @@ function memoryWorker(name: string, width: number, height: number): void {
   if (!candidate) throw new Error(`unknown candidate ${name}`);
   for (let seed = 0; seed < 5; seed++) candidate.encode(inputsFor(256, 256, 100 + seed));
   const inputs = inputsFor(width, height, 1);
-  collect();
+  globalThis.gc?.(); // the child runs with --expose-gc
   writeFileSync('/proc/self/clear_refs', '5');
   const before = status('VmRSS');
   const out = candidate.encode(inputs);
@@ -245,7 +246,7 @@ function main(): void {
   );
   console.log(
     'placeholder PNG, RGB; encode = rows to PNG file, compress = library call on the filtered frame; ' +
-      `median of ${rounds.join('/')} interleaved rounds after 2 discarded, a full GC before each call\n`,
+      `median of ${rounds.join('/')} interleaved rounds after 2 discarded, each timed call after an untimed one\n`,
   );
   for (let seed = 0; seed < 5; seed++) check(inputsFor(256, 192, 200 + seed));
 
@@ -259,14 +260,15 @@ function main(): void {
     for (let round = 0; round < total; round++) {
       for (let k = 0; k < CANDIDATES.length; k++) {
         const candidate = CANDIDATES[(k + round) % CANDIDATES.length] as Candidate;
-        collect();
+        // An untimed call first: it takes any collection the previous candidate's garbage is
+        // due, so the timed call is this candidate's steady state.
+        candidate.encode(inputs);
         let start = performance.now();
         const out = candidate.encode(inputs);
         const encoded = performance.now() - start;
         bytes.set(candidate.name, out.length);
         let compressed: number | undefined;
         if (candidate.compress) {
-          collect();
           start = performance.now();
           candidate.compress(inputs.filtered);
           compressed = performance.now() - start;
