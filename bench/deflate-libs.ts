@@ -184,8 +184,6 @@ function check(inputs: Inputs): void {
   }
 }
 
-const gc = () => (globalThis as { gc?: () => void }).gc?.();
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
 const ms = (value: number) =>
   value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
