@@ -17,11 +17,11 @@
  * Timing: all candidates in one process, interleaved round by round (the order rotates), after
  * two discarded rounds, so a ratio is taken within seconds on a noisy machine. In each round a
  * candidate runs once untimed, then timed: the untimed call takes whatever collection the garbage
- * of the candidate before it is due. (A forced `gc()` before each call instead made the next few
- * calls slower while V8 grew its young generation again: docs/decisions/0002.) Peak memory: one
- * child process per (candidate, size) that builds the inputs, collects garbage, resets its peak
- * RSS, then encodes once; peak = its peak RSS above its RSS just before that encode (Linux only:
- * elsewhere the column says "-"). Figures and ratios only, never pass/fail: the machine is shared.
+ * of the candidate before it is due (a forced `gc()` before each call instead slowed the next few
+ * calls of a fast candidate: docs/decisions/0002). Peak memory: one child process per (candidate,
+ * size) that builds the inputs, collects garbage, resets its peak RSS, then encodes once; peak =
+ * its peak RSS above its RSS just before that encode (Linux only: elsewhere the column says "-").
+ * Figures and ratios only, never pass/fail: the machine is shared.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
