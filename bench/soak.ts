@@ -39,6 +39,8 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createParser } from 'eventsource-parser';
+import { MEDIA_TYPES, sniffFormat } from '../src/contract/media-types.ts';
+import type { OutputFormat } from '../src/contract/types.ts';
 import {
   ERROR_SCENARIOS,
   type ErrorScenario,
@@ -296,17 +298,8 @@ function unexpected(answer: Answer, problem: string): Outcome {
   return { observed: observedOf(answer), problem, detail: describe(answer) };
 }
 
-type Format = 'png' | 'jpeg' | 'webp' | 'svg';
-const MEDIA_TYPES: Record<Format, string> = {
-  png: 'image/png',
-  jpeg: 'image/jpeg',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-};
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
 /** Width and height from a PNG's IHDR or a JPEG's SOF marker; undefined for other formats. */
-function dimensions(format: Format, bytes: Buffer): [number, number] | undefined {
+function dimensions(format: OutputFormat, bytes: Buffer): [number, number] | undefined {
   if (format === 'png' && bytes.length >= 24) return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
   if (format !== 'jpeg') return undefined;
   for (let at = 2; at + 9 < bytes.length; ) {
@@ -320,12 +313,15 @@ function dimensions(format: Format, bytes: Buffer): [number, number] | undefined
 }
 
 interface ImageWant {
-  format: Format;
+  format: OutputFormat;
   width?: number;
   height?: number;
   /** PNG colour type 6 (RGBA): a transparent background. */
   alpha?: boolean;
 }
+
+const wholeSvg = (text: string) =>
+  /^(<\?xml[^>]*>\s*)?<svg[\s>]/.test(text) && text.trimEnd().endsWith('</svg>');
 
 /** Why an image's bytes are not the image asked for, or undefined. */
 function imageProblem(b64: unknown, mediaType: unknown, want: ImageWant): string | undefined {
@@ -333,15 +329,9 @@ function imageProblem(b64: unknown, mediaType: unknown, want: ImageWant): string
   if (mediaType !== undefined && mediaType !== MEDIA_TYPES[want.format])
     return `media_type ${String(mediaType)}, wanted ${MEDIA_TYPES[want.format]}`;
   const bytes = Buffer.from(b64, 'base64');
-  const ok = {
-    png: () => bytes.subarray(0, 8).equals(PNG_SIGNATURE),
-    jpeg: () => bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff,
-    webp: () => bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP',
-    svg: () => {
-      const text = bytes.toString('utf8');
-      return /^(<\?xml[^>]*>\s*)?<svg[\s>]/.test(text) && text.trimEnd().endsWith('</svg>');
-    },
-  }[want.format]();
+  // The table's signature; an svg must also be one whole document (a stream's chunks add up to it).
+  const ok =
+    sniffFormat(bytes) === want.format && (want.format !== 'svg' || wholeSvg(bytes.toString('utf8')));
   if (!ok) return `not a ${want.format}: ${bytes.toString('latin1', 0, 16)}`;
   if (want.width !== undefined) {
     const size = dimensions(want.format, bytes);
@@ -420,7 +410,7 @@ function expectScenarioError(answer: Answer, scenario: ErrorScenario, retryAfter
 }
 
 interface StreamWant {
-  format: Format;
+  format: OutputFormat;
   /** Images in the answer. */
   images?: number;
   /** Partial images before each completed raster image. */

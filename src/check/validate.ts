@@ -1,8 +1,9 @@
 import { openApiDocument } from '../contract/document.gen.ts';
-import { MEDIA_TYPES } from '../contract/enums.ts';
+import { formatOfMediaType, formatOfSignature, MEDIA_FORMATS, MEDIA_TYPES } from '../contract/media-types.ts';
 import type { ImageGenerationRequest, OutputFormat, SchemaName } from '../contract/types.ts';
 import { validateErrorBody, validateSchema } from '../contract/validators.ts';
 import type { Violation } from '../contract/violations.ts';
+import { fromBase64 } from '../http/base64.ts';
 import { assessRequestBody, assessRequestText } from '../models/assess.ts';
 import { Catalog } from '../models/catalog.ts';
 import type { GenerationPlan } from '../models/plan.ts';
@@ -204,12 +205,6 @@ export function validateRequest(request: ExchangeRequest, options: CheckOptions 
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const MAGIC: Record<string, (head: string) => boolean> = {
-  'image/png': (h) => h.startsWith('\x89PNG\r\n\x1a\n'),
-  'image/jpeg': (h) => h.startsWith('\xff\xd8\xff'),
-  'image/webp': (h) => h.startsWith('RIFF') && h.slice(8, 12) === 'WEBP',
-  'image/svg+xml': (h) => /^(?:\xef\xbb\xbf)?\s*</.test(h),
-};
 
 /** Whether `b64_json` is base64 and its bytes are the format `media_type` names. */
 function checkImage(b64: unknown, mediaType: unknown, pointer: string): Violation[] {
@@ -220,13 +215,15 @@ function checkImage(b64: unknown, mediaType: unknown, pointer: string): Violatio
       { pointer, rule: 'base64', message: `${pointer.slice(1).replaceAll('/', '.')} is not valid base64` },
     ];
   }
-  // Stryker disable next-line ConditionalExpression: MAGIC has no entry for a media_type that is not a string either
-  if (typeof mediaType !== 'string' || !MAGIC[mediaType]) return [];
-  // Stryker disable next-line MethodExpression: the signatures lie in the first 18 bytes; the slice spares decoding the rest
-  const head = atob(b64.slice(0, 24));
-  if (MAGIC[mediaType](head)) return [];
-  // Stryker disable next-line OptionalChaining: every key of MAGIC has its check
-  const actual = Object.keys(MAGIC).find((type) => MAGIC[type]?.(head)) ?? 'unknown bytes';
+  // Stryker disable next-line ConditionalExpression: formatOfMediaType finds no format for a non-string either
+  if (typeof mediaType !== 'string') return [];
+  const format = formatOfMediaType(mediaType);
+  if (!format) return [];
+  // Stryker disable next-line MethodExpression: the raster signatures lie in the first 12 bytes; the slice spares decoding the rest
+  const head = fromBase64(b64.slice(0, 24));
+  if (MEDIA_FORMATS[format].signature(head)) return [];
+  const found = formatOfSignature(head);
+  const actual = found ? MEDIA_TYPES[found] : 'unknown bytes';
   return [
     {
       pointer,

@@ -12,15 +12,13 @@ const HEAP_FLAGS =
  * Young generation: by default V8 doubles the semi-spaces under allocation pressure up to 16 MiB
  * each (32 MiB of new space, more RSS with the pages it touches), and a busy server allocates
  * enough to get there. Requests here produce short-lived garbage only, so a small young
- * generation costs no throughput (the soak's RSS fell by about a third, req/s unchanged).
+ * generation costs no throughput.
  *
  * Old generation: V8 lets the old space grow to a multiple of what survived the last full
  * collection before it collects again, and the pages it commits on the way stay resident after
  * the heap shrinks; so do the native buffers of dead objects that were promoted, until a full
- * collection frees them. Under load that was 60–80 MB of pages for a live heap of 15 MB. Measured
- * on dist/cli/main.js serve at 64 connections, RSS after the run: 15 s of 400 answers, 156 MB by
- * default, 109–113 MB at 10 %; 30 s of mixed requests (all kinds, new prompt each), 128–169 MB at
- * 10 %, 122 MB at 3 % (twice), 150–153 MB at 25 %; requests served the same within the noise.
+ * collection frees them. Why 3 %, and the RSS each setting gave: docs/decisions/0004 ("The heap
+ * settings of `serve` and the synthesis cache").
  *
  * `--max-semi-space-size` or `--max-old-space-size` would be read once, when the heap is set up,
  * so `setFlagsFromString` cannot change them later and a portable `#!/usr/bin/env node` shebang

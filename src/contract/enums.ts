@@ -9,11 +9,3 @@ export const RESOLUTIONS = schemaEnums.Resolution as readonly Resolution[];
 export const OUTPUT_FORMATS = schemaEnums.OutputFormat as readonly OutputFormat[];
 export const BACKGROUNDS = schemaEnums.Background as readonly Background[];
 export const QUALITIES = schemaEnums.Quality as readonly Quality[];
-
-/** MIME type of each output format, as the service reports it in `media_type`. */
-export const MEDIA_TYPES: Readonly<Record<OutputFormat, string>> = {
-  png: 'image/png',
-  jpeg: 'image/jpeg',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-};

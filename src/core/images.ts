@@ -1,4 +1,4 @@
-import { MEDIA_TYPES } from '../contract/enums.ts';
+import { MEDIA_TYPES } from '../contract/media-types.ts';
 import { toBase64 } from '../http/base64.ts';
 import type { GenerationPlan } from '../models/plan.ts';
 import { loadEncoder } from '../synth/codecs.ts';
@@ -103,16 +103,16 @@ const textEncoder = new TextEncoder();
 
 /**
  * A per-process LRU of finished files, by everything they depend on: test suites repeat the same
- * request. Bounded by total bytes; long prompts are not cached (their key would be large).
- * 8 MiB holds hundreds of typical answers (a 1K PNG is about 14 KB); a cached image also keeps its
- * base64 text alive (about 4/3 the size, in the V8 heap), so a full cache holds about 19 MB.
+ * request. Bounded by total bytes; long prompts are not cached (their key would be large). A
+ * cached image also keeps its base64 text alive (about 4/3 its size, in the V8 heap).
  *
  * A file is cached the second time it is asked for, not the first: a stream of requests that
  * never repeat (a load test, a demo with `seed: 'random'`) would otherwise churn the whole cache,
- * every evicted file having outlived the young generation. Measured with 1K PNGs and a new prompt
- * per request for 15 s at 64 connections: 147 MB RSS without a cache, 191 MB with one that
- * admits every file, the same req/s.
+ * every evicted file having outlived the young generation and so costing RSS. The size and the
+ * RSS measured with and without the rule: docs/decisions/0004 ("The heap settings of `serve`
+ * and the synthesis cache").
  */
+/** Hundreds of typical answers (ADR 0004 has the arithmetic). */
 const CACHE_BYTES = 8 * 1024 * 1024;
 const CACHE_MAX_PROMPT = 2048;
 const cache = new Map<string, Uint8Array>();

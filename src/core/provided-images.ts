@@ -1,6 +1,6 @@
 // Images a test or a control call gives instead of synthesized ones, and the checks they share:
 // `respondWith` (src/testing) and the control API (src/core/control) run the same code.
-import { MEDIA_TYPES } from '../contract/enums.ts';
+import { MEDIA_TYPES, sniffFormat } from '../contract/media-types.ts';
 import type { ImageGenerationUsage, OutputFormat } from '../contract/types.ts';
 import { validateSchema } from '../contract/validators.ts';
 import type { Violation } from '../contract/violations.ts';
@@ -24,18 +24,10 @@ export interface SynthesizedImageOptions {
   color?: string;
 }
 
-/** The media type of image bytes, from their signature. */
+/** The media type of image bytes, from their signature (see `sniffFormat`). */
 export function sniffMediaType(bytes: Uint8Array): string | undefined {
-  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
-  if (bytes[0] === 0x89 && ascii(1, 4) === 'PNG') return MEDIA_TYPES.png;
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return MEDIA_TYPES.jpeg;
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return MEDIA_TYPES.webp;
-  const head = new TextDecoder()
-    .decode(bytes.subarray(0, 512))
-    .replace(/^\uFEFF/, '')
-    .trimStart();
-  if (head.startsWith('<') && /<svg[\s>]/.test(head)) return MEDIA_TYPES.svg;
-  return undefined;
+  const format = sniffFormat(bytes);
+  return format && MEDIA_TYPES[format];
 }
 
 /** Hue in degrees of a CSS hex colour, or undefined when it is not one. */

@@ -1,3 +1,4 @@
+import { MEDIA_TYPES } from '../contract/media-types.ts';
 import type { ImageGenerationUsage, ImageStreamEvent } from '../contract/types.ts';
 import type { MockAnswer } from '../http/answer.ts';
 import type { GenerationPlan } from '../models/plan.ts';
@@ -42,7 +43,7 @@ function* streamEvents(options: StreamOptions): Generator<ImageStreamEvent> {
   const { count, created } = options;
   for (let index = 0; index < count; index++) {
     const image = options.imageAt(index);
-    if (image.mediaType === 'image/svg+xml') {
+    if (image.mediaType === MEDIA_TYPES.svg) {
       const markup = new TextDecoder().decode(image.bytes);
       const piece = Math.max(64, Math.ceil(markup.length / 4));
       for (let at = 0; at < markup.length; at += piece) {

@@ -1,5 +1,6 @@
 import { openApiDocument } from '../contract/document.gen.ts';
 import { RESOLUTIONS } from '../contract/enums.ts';
+import { MEDIA_TYPES } from '../contract/media-types.ts';
 import type { CapabilityDescriptor, ImageModelListItem } from '../contract/types.ts';
 import { createRandom } from '../synth/random.ts';
 
@@ -30,8 +31,7 @@ export interface VerifySuiteOptions {
 }
 
 /** A 1×1 PNG, the smallest reference image every model can take. */
-export const TINY_PNG_DATA_URL =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+export const TINY_PNG_DATA_URL = `data:${MEDIA_TYPES.png};base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==`;
 
 const requestProperties = (
   openApiDocument.components.schemas.ImageGenerationRequest as unknown as {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { controlDocument } from '../../src/contract/control-document.gen.ts';
 import { openApiDocument } from '../../src/contract/document.gen.ts';
-import { MEDIA_TYPES } from '../../src/contract/enums.ts';
+import { MEDIA_TYPES } from '../../src/contract/media-types.ts';
 import { ERROR_SCENARIOS, FAULT_SCENARIOS } from '../../src/scenarios/catalog.ts';
 
 const schemas = controlDocument.components.schemas;

@@ -1,6 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MEDIA_TYPES, OUTPUT_FORMATS } from '../../src/contract/enums.ts';
+import { OUTPUT_FORMATS } from '../../src/contract/enums.ts';
+import { MEDIA_TYPES } from '../../src/contract/media-types.ts';
 import { validateErrorBody } from '../../src/contract/validators.ts';
 import { createImageHandlers } from '../../src/index.ts';
 import { BASE, decodePngBase64, KEY, postImages } from '../helpers.ts';

@@ -1,7 +1,8 @@
 // Cases derived from the default catalog, not written per model: whatever a catalog entry says it
 // accepts, the mock must accept, answer in the contract shape and within the model's own limits.
 import { describe, expect, it } from 'vitest';
-import { ASPECT_RATIOS, MEDIA_TYPES, RESOLUTIONS } from '../../src/contract/enums.ts';
+import { ASPECT_RATIOS, RESOLUTIONS } from '../../src/contract/enums.ts';
+import { MEDIA_TYPES } from '../../src/contract/media-types.ts';
 import type { ImageEndpoint } from '../../src/contract/types.ts';
 import { validateSchema } from '../../src/contract/validators.ts';
 import { createImagesMock } from '../../src/core/mock.ts';

@@ -1,29 +1,29 @@
+import { formatOfMediaType } from '../../contract/media-types.ts';
+import type { OutputFormat } from '../../contract/types.ts';
+
+type Size = { width: number; height: number };
+
 /**
  * The pixel size of a PNG, JPEG, WebP or SVG file, read from its header, or undefined. The gallery
  * gives each thumbnail its box before the image loads, so a list of them does not jump.
  */
-export function imageSize(
-  bytes: Uint8Array,
-  mediaType: string,
-): { width: number; height: number } | undefined {
+export function imageSize(bytes: Uint8Array, mediaType: string): Size | undefined {
   const size = readSize(bytes, mediaType);
   return size && size.width > 0 && size.height > 0 ? size : undefined;
 }
 
-function readSize(b: Uint8Array, mediaType: string): { width: number; height: number } | undefined {
-  switch (mediaType) {
-    case 'image/png':
-      // Signature (8), IHDR length and type (8), then width and height, big-endian.
-      return b.length >= 24 ? { width: u32be(b, 16), height: u32be(b, 20) } : undefined;
-    case 'image/jpeg':
-      return jpegSize(b);
-    case 'image/webp':
-      return webpSize(b);
-    case 'image/svg+xml':
-      return svgSize(b);
-    default:
-      return undefined;
-  }
+/** Where each format keeps its size. */
+const READERS: Record<OutputFormat, (b: Uint8Array) => Size | undefined> = {
+  // Signature (8), IHDR length and type (8), then width and height, big-endian.
+  png: (b) => (b.length >= 24 ? { width: u32be(b, 16), height: u32be(b, 20) } : undefined),
+  jpeg: jpegSize,
+  webp: webpSize,
+  svg: svgSize,
+};
+
+function readSize(b: Uint8Array, mediaType: string): Size | undefined {
+  const format = formatOfMediaType(mediaType);
+  return format && READERS[format](b);
 }
 
 const u32be = (b: Uint8Array, at: number) =>
