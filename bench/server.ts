@@ -7,7 +7,8 @@
  *   npm run bench:server -- --quick           # 3 s per measurement, 10 s soak
  *   npm run bench:server -- --only png-1k-fresh --cpu-prof   # profile the mock server process
  *
- * Flags: --duration <s> (per measurement), --soak <s> (0 skips it), --connections <n>,
+ * Flags: --duration <s> (per measurement), --slice <s> (bare and mock take turns in slices this
+ * long, default 1), --soak <s> (0 skips it), --connections <n>,
  * --only <name,…|soak>, --cpu-prof (a .cpuprofile of the mock server; read it with
  * bench/server/profile-summary.ts), --json <file>, --mock-node-options "<flags>" (e.g. V8 heap
  * flags), --cli <path> (another build's dist/cli/main.js, for A/B runs).
@@ -31,6 +32,7 @@ const { values: flags } = parseArgs({
     duration: { type: 'string' },
     soak: { type: 'string' },
     connections: { type: 'string' },
+    slice: { type: 'string' },
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean' },
     json: { type: 'string' },
@@ -41,6 +43,8 @@ const { values: flags } = parseArgs({
 const DURATION = Number(flags.duration ?? (flags.quick ? 3 : 10));
 const SOAK = Number(flags.soak ?? (flags.quick ? 10 : 60));
 const CONNECTIONS = Number(flags.connections ?? 64);
+/** Seconds per slice of the side-by-side measurement (see measurePair). */
+const SLICE = Number(flags.slice ?? 1);
 const WARMUP = flags.quick ? 1 : 2;
 const RSS_LIMIT_MB = 150;
 
@@ -307,7 +311,7 @@ async function measurePair(
   duration: number,
   expected: readonly number[],
 ): Promise<{ bare: Measured; mock: Measured; slices: number }> {
-  const slices = Math.max(1, Math.round(duration));
+  const slices = Math.max(1, Math.round(duration / SLICE));
   const runs: { bare: Measured[]; mock: Measured[] } = { bare: [], mock: [] };
   for (let i = 0; i < slices; i++) {
     const order: ('bare' | 'mock')[] = i % 2 === 0 ? ['bare', 'mock'] : ['mock', 'bare'];
