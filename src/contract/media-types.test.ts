@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizedImage } from '../core/provided-images.ts';
 import { OUTPUT_FORMATS } from './enums.ts';
-import { formatOfMediaType, formatOfSignature, MEDIA_FORMATS, sniffFormat } from './media-types.ts';
+import {
+  FORMAT_NAMES,
+  formatOfMediaType,
+  formatOfSignature,
+  MEDIA_FORMATS,
+  sniffFormat,
+} from './media-types.ts';
 
 describe('the media-type table', () => {
   it('has an entry for every output_format of the contract, and no other', () => {
@@ -21,6 +27,10 @@ describe('the media-type table', () => {
       expect(others.filter((other) => MEDIA_FORMATS[other].signature(image.bytes))).toEqual([]);
     },
   );
+
+  it('names every format in messages, as people write them', () => {
+    expect(FORMAT_NAMES).toBe('PNG, JPEG, WebP or SVG');
+  });
 
   it('calls markup SVG only with an <svg element when nothing labels it', () => {
     const html = new TextEncoder().encode('\n<!doctype html><html><body>not an image</body></html>');

@@ -7,6 +7,8 @@ import type { OutputFormat } from './types.ts';
 /** What the code knows about one output format. */
 export interface MediaFormat {
   format: OutputFormat;
+  /** What people call it, in messages. */
+  name: string;
   /** As the service reports it in `media_type` (and as the gallery serves the bytes). */
   mediaType: string;
   /** File name extension, with its dot. */
@@ -36,12 +38,14 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 export const MEDIA_FORMATS: Readonly<Record<OutputFormat, MediaFormat>> = {
   png: {
     format: 'png',
+    name: 'PNG',
     mediaType: 'image/png',
     extension: '.png',
     signature: (head) => PNG_SIGNATURE.every((byte, at) => head[at] === byte),
   },
   jpeg: {
     format: 'jpeg',
+    name: 'JPEG',
     mediaType: 'image/jpeg',
     extension: '.jpg',
     // SOI, then the first marker's 0xFF.
@@ -49,6 +53,7 @@ export const MEDIA_FORMATS: Readonly<Record<OutputFormat, MediaFormat>> = {
   },
   webp: {
     format: 'webp',
+    name: 'WebP',
     mediaType: 'image/webp',
     extension: '.webp',
     // A RIFF container of form type WEBP.
@@ -56,6 +61,7 @@ export const MEDIA_FORMATS: Readonly<Record<OutputFormat, MediaFormat>> = {
   },
   svg: {
     format: 'svg',
+    name: 'SVG',
     mediaType: 'image/svg+xml',
     extension: '.svg',
     signature: (head) => /^(?:\xef\xbb\xbf)?\s*</.test(latin1(head, 0, SIGNATURE_BYTES)),
@@ -64,6 +70,11 @@ export const MEDIA_FORMATS: Readonly<Record<OutputFormat, MediaFormat>> = {
 };
 
 const ENTRIES: readonly MediaFormat[] = Object.values(MEDIA_FORMATS);
+
+/** The formats' names as a message lists them: `PNG, JPEG, WebP or SVG`. */
+export const FORMAT_NAMES = `${ENTRIES.slice(0, -1)
+  .map((entry) => entry.name)
+  .join(', ')} or ${ENTRIES.at(-1)?.name}`;
 
 /** MIME type of each output format, as the service reports it in `media_type`. */
 export const MEDIA_TYPES: Readonly<Record<OutputFormat, string>> = Object.fromEntries(

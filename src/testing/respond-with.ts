@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { FORMAT_NAMES } from '../contract/media-types.ts';
 import type { ImageGenerationRequest, ImageGenerationUsage } from '../contract/types.ts';
 import type { Violation } from '../contract/violations.ts';
 import {
@@ -46,13 +47,13 @@ export interface AnswerOverride {
 async function toProvided(source: ImageSource, index: number): Promise<ProvidedImage> {
   if (source instanceof Uint8Array) {
     const mediaType = sniffMediaType(source);
-    if (!mediaType) throw new Error(said(`respondWith: image ${index} is not a PNG, JPEG, WebP or SVG`));
+    if (!mediaType) throw new Error(said(`respondWith: image ${index} is not a ${FORMAT_NAMES}`));
     return { bytes: source, mediaType };
   }
   if ('file' in source) {
     const bytes = new Uint8Array(readFileSync(resolve(source.file)));
     const mediaType = sniffMediaType(bytes);
-    if (!mediaType) throw new Error(said(`respondWith: ${source.file} is not a PNG, JPEG, WebP or SVG`));
+    if (!mediaType) throw new Error(said(`respondWith: ${source.file} is not a ${FORMAT_NAMES}`));
     return { bytes, mediaType };
   }
   if (source.synthesize.color !== undefined) checkColor(source.synthesize.color);
@@ -69,11 +70,10 @@ function checkColor(color: string): void {
 function checkSource(source: ImageSource, index: number): void {
   if (source instanceof Uint8Array) {
     if (!sniffMediaType(source))
-      throw new Error(said(`respondWith: image ${index} is not a PNG, JPEG, WebP or SVG`));
+      throw new Error(said(`respondWith: image ${index} is not a ${FORMAT_NAMES}`));
   } else if ('file' in source) {
     const bytes = new Uint8Array(readFileSync(resolve(source.file)));
-    if (!sniffMediaType(bytes))
-      throw new Error(said(`respondWith: ${source.file} is not a PNG, JPEG, WebP or SVG`));
+    if (!sniffMediaType(bytes)) throw new Error(said(`respondWith: ${source.file} is not a ${FORMAT_NAMES}`));
   } else if (source.synthesize.color !== undefined) {
     checkColor(source.synthesize.color);
   }

@@ -8,6 +8,7 @@ import type {
   RuleMatch,
 } from '../../contract/control-types.ts';
 import { validateControlSchema } from '../../contract/control-validators.ts';
+import { FORMAT_NAMES } from '../../contract/media-types.ts';
 import type { Violation } from '../../contract/violations.ts';
 import { fromBase64 } from '../../http/base64.ts';
 import type { GenerationLimits } from '../../models/plan.ts';
@@ -163,11 +164,7 @@ export async function responsesInput(
     const at = `/images/${index}`;
     if (check && !sniffed) {
       violations.push(
-        violation(
-          `${at}/b64_json`,
-          'image-format',
-          `images[${index}].b64_json is not a PNG, JPEG, WebP or SVG`,
-        ),
+        violation(`${at}/b64_json`, 'image-format', `images[${index}].b64_json is not a ${FORMAT_NAMES}`),
       );
     } else if (check && image.media_type !== undefined && image.media_type !== sniffed) {
       violations.push(
