@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 const entries: Record<string, () => Promise<Record<string, unknown>>> = {
   '.': () => import('../src/index.ts'),
-  './check': () => import('../src/check/index.ts'),
+  './check': () => import('../src/checks.ts'),
   './server': () => import('../src/server/index.ts'),
   './testing': () => import('../src/testing/index.ts'),
   './vitest': () => import('../src/vitest/index.ts'),

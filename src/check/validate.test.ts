@@ -1,14 +1,14 @@
 // What validate tells a user about recorded traffic: which request and answer break the contract,
 // where (pointer, rule), and what was left unchecked (notes). Exchanges are written out by hand.
 import { describe, expect, it } from 'vitest';
-import { Catalog } from '../index.ts';
 import {
   type ExchangeRequest,
   type ExchangeResponse,
   validateExchange,
   validateRequest,
   validateResponse,
-} from './index.ts';
+} from '../checks.ts';
+import { Catalog } from '../index.ts';
 import { documentedStatuses, operationOf } from './validate.ts';
 
 const URL_IMAGES = 'https://openrouter.ai/api/v1/images';

@@ -1,6 +1,3 @@
-import type { RecordedRequest } from '../core/journal.ts';
-import type { Violation } from './violations.ts';
-
 // Values from clients are kept (request journal entries, the violations of an answer) and later
 // serialized, compared and printed by recursive code. What is kept is bounded in nesting and in
 // size, so a hostile body (100,000 levels deep, or megabytes of strings) can neither overflow the
@@ -87,24 +84,4 @@ function cut(value: unknown, depth: number, budget: Budget): unknown {
   }
   // fromEntries defines own properties: a key named `__proto__` stays data, never a prototype.
   return Object.fromEntries(entries);
-}
-
-/** Largest part of a request body a journal entry keeps (as much as of a body that is not JSON). */
-export const KEPT_BODY_SIZE = 65_536;
-/** Longest message, note or `actual` a journal entry keeps: some echo what the client sent. */
-const KEPT_TEXT_SIZE = 4096;
-
-/** Bounds, in place, what a journal entry keeps of its request: the body, and the texts that echo it. */
-export function boundEntry(entry: RecordedRequest): void {
-  if (entry.body !== undefined) entry.body = bounded(entry.body, KEPT_BODY_SIZE);
-  const violations = entry.verdict.violations;
-  if (violations.length > 0) entry.verdict.violations = violations.map(boundViolation);
-  if (entry.notes) entry.notes = entry.notes.map((note) => boundedString(note, KEPT_TEXT_SIZE));
-  if (entry.response?.error) entry.response.error = boundedString(entry.response.error, KEPT_TEXT_SIZE);
-}
-
-function boundViolation(violation: Violation): Violation {
-  const kept = { ...violation, message: boundedString(violation.message, KEPT_TEXT_SIZE) };
-  if (kept.actual !== undefined && !fitsWithin(kept.actual, KEPT_TEXT_SIZE)) delete kept.actual;
-  return kept;
 }

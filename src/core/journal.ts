@@ -1,3 +1,4 @@
+import { bounded, boundedString, fitsWithin } from '../contract/bounded.ts';
 import type { Violation } from '../contract/violations.ts';
 import type { MockRequest } from '../http/answer.ts';
 import type { RefusedBy } from '../models/plan.ts';
@@ -131,4 +132,24 @@ export class Journal {
   clear(): void {
     this.#entries.length = 0;
   }
+}
+
+/** Largest part of a request body a journal entry keeps (as much as of a body that is not JSON). */
+const KEPT_BODY_SIZE = 65_536;
+/** Longest message, note or `actual` a journal entry keeps: some echo what the client sent. */
+const KEPT_TEXT_SIZE = 4096;
+
+/** Bounds, in place, what a journal entry keeps of its request: the body, and the texts that echo it. */
+export function boundEntry(entry: RecordedRequest): void {
+  if (entry.body !== undefined) entry.body = bounded(entry.body, KEPT_BODY_SIZE);
+  const violations = entry.verdict.violations;
+  if (violations.length > 0) entry.verdict.violations = violations.map(boundViolation);
+  if (entry.notes) entry.notes = entry.notes.map((note) => boundedString(note, KEPT_TEXT_SIZE));
+  if (entry.response?.error) entry.response.error = boundedString(entry.response.error, KEPT_TEXT_SIZE);
+}
+
+function boundViolation(violation: Violation): Violation {
+  const kept = { ...violation, message: boundedString(violation.message, KEPT_TEXT_SIZE) };
+  if (kept.actual !== undefined && !fitsWithin(kept.actual, KEPT_TEXT_SIZE)) delete kept.actual;
+  return kept;
 }

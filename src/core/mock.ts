@@ -1,4 +1,3 @@
-import { boundEntry } from '../contract/bounded.ts';
 import { ImagesApiError, refusalError } from '../contract/errors.ts';
 import type {
   ImageGenerationResponse,
@@ -29,7 +28,7 @@ import { authenticate } from './auth.ts';
 import { type ControlState, createControl, type MockControl } from './control/control.ts';
 import { errorAnswer } from './error-answer.ts';
 import { imageBase64, prepareSynthesis, type SynthesizedImage, synthesizeImage } from './images.ts';
-import { Journal, type RecordedRequest } from './journal.ts';
+import { boundEntry, Journal, type RecordedRequest } from './journal.ts';
 import { latencyMs, sleep } from './sleep.ts';
 import { streamAnswer } from './stream.ts';
 

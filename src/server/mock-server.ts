@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { validateExchange } from '../check/validate.ts';
-import { boundEntry } from '../contract/bounded.ts';
 import { DroppedConnection } from '../core/drop.ts';
+import { boundEntry } from '../core/journal.ts';
 import { answerHandlerOf, createImagesMock, type ImagesMock, type ImagesMockOptions } from '../core/mock.ts';
 import type { AnswerHandler } from '../http/answer.ts';
 import { MisuseError, TAG } from '../message.ts';

@@ -1,7 +1,7 @@
 // How validate reads and judges an answer recorded cut short: what was received is checked, the
 // cut itself fails the exchange unless cuts are allowed.
 import { describe, expect, it } from 'vitest';
-import { readExchanges, validateExchange, validateRecording } from '../../src/check/index.ts';
+import { readExchanges, validateExchange, validateRecording } from '../../src/checks.ts';
 
 const request = {
   method: 'POST',

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateRecording } from '../../src/check/index.ts';
+import { validateRecording } from '../../src/checks.ts';
 import { startMockServer } from '../../src/server/index.ts';
 import { KEY } from '../helpers.ts';
 import { runCli, startServe } from './spawn-cli.ts';
