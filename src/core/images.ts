@@ -1,6 +1,7 @@
 import { MEDIA_TYPES } from '../contract/media-types.ts';
 import { toBase64 } from '../http/base64.ts';
 import type { GenerationPlan } from '../models/plan.ts';
+import { redactText } from '../secrets/redact.ts';
 import { loadEncoder } from '../synth/codecs.ts';
 import { DEFAULT_JPEG_QUALITY, synthesizeJpeg } from '../synth/jpeg.ts';
 import type { ImageSpec, Stage } from '../synth/label.ts';
@@ -90,7 +91,8 @@ export function imageSpec(plan: GenerationPlan, index: number, stage?: Stage): I
     width: plan.width,
     height: plan.height,
     model: plan.model.id,
-    prompt: plan.prompt,
+    // The label prints the prompt: a key typed into it is not drawn (SVG answers carry it as text).
+    prompt: redactText(plan.prompt),
     seed: plan.seed,
     index,
     transparent: plan.transparent,

@@ -141,15 +141,18 @@ const KEPT_TEXT_SIZE = 4096;
 
 /** Bounds, in place, what a journal entry keeps of its request: the body, and the texts that echo it. */
 export function boundEntry(entry: RecordedRequest): void {
-  if (entry.body !== undefined) entry.body = bounded(entry.body, KEPT_BODY_SIZE);
+  // A key typed into a prompt (or any field) is a secret like one in a header: the journal, the
+  // gallery and the logs all read from here.
+  if (entry.body !== undefined) entry.body = redactValue(bounded(entry.body, KEPT_BODY_SIZE));
   const violations = entry.verdict.violations;
   if (violations.length > 0) entry.verdict.violations = violations.map(boundViolation);
-  if (entry.notes) entry.notes = entry.notes.map((note) => boundedString(note, KEPT_TEXT_SIZE));
+  if (entry.notes) entry.notes = entry.notes.map((note) => redactText(boundedString(note, KEPT_TEXT_SIZE)));
   if (entry.response?.error) entry.response.error = boundedString(entry.response.error, KEPT_TEXT_SIZE);
 }
 
 function boundViolation(violation: Violation): Violation {
-  const kept = { ...violation, message: boundedString(violation.message, KEPT_TEXT_SIZE) };
+  const kept = { ...violation, message: redactText(boundedString(violation.message, KEPT_TEXT_SIZE)) };
   if (kept.actual !== undefined && !fitsWithin(kept.actual, KEPT_TEXT_SIZE)) delete kept.actual;
+  if (kept.actual !== undefined) kept.actual = redactValue(kept.actual);
   return kept;
 }

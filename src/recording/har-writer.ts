@@ -11,8 +11,8 @@ function harHeaders(headers: Record<string, string>) {
 
 /**
  * An exchange as a recording may hold it: secrets in headers and in the URL's query replaced
- * (src/secrets/redact.ts), and in error bodies, which may echo them. Other bodies are kept as
- * sent: replay matches requests by their body, and images carry no keys.
+ * (src/secrets/redact.ts), and in error bodies, which may echo them. Request bodies are redacted
+ * when they are recorded (replay redacts a live body the same way); images carry no keys.
  */
 export function redactExchange(exchange: RecordedExchange): RecordedExchange {
   const { request, response } = exchange;

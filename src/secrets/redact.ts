@@ -75,14 +75,32 @@ export function redactHeaders(
   return out;
 }
 
-/** Any JSON value with every string in it redacted. */
+/**
+ * Any JSON value with every string in it redacted. What holds no secret comes back as it was (the
+ * same object), so the common case allocates nothing. Recursive: bound deep values first.
+ */
 export function redactValue<T>(value: T): T {
   if (typeof value === 'string') return redactText(value) as T;
-  if (Array.isArray(value)) return value.map(redactValue) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((inner, index) => {
+      const kept = redactValue(inner);
+      if (kept === inner) return;
+      out ??= [...value];
+      out[index] = kept;
+    });
+    return (out ?? value) as T;
+  }
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = redactValue(inner);
-    return out as T;
+    let out: Record<string, unknown> | undefined;
+    for (const [key, inner] of Object.entries(value)) {
+      const kept = redactValue(inner);
+      if (kept === inner) continue;
+      out ??= { ...value } as Record<string, unknown>;
+      // defineProperty: a key named `__proto__` stays data, never a prototype.
+      Object.defineProperty(out, key, { value: kept, enumerable: true, writable: true, configurable: true });
+    }
+    return (out ?? value) as T;
   }
   return value;
 }

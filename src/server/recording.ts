@@ -1,6 +1,7 @@
 import { type BodyEnding, watchedBody } from '../http/watched-body.ts';
 import { decodeBody, normalizeHeaders, type RecordedExchange } from '../recording/exchange.ts';
 import { parseSse } from '../recording/sse.ts';
+import { redactText } from '../secrets/redact.ts';
 import type { FetchHandler } from './node/web-handler.ts';
 
 /** Called once an exchange is complete: the answer's whole body has gone to the client, or was cut. */
@@ -29,7 +30,9 @@ export function withRecording(handler: FetchHandler, onExchange: ExchangeListene
       request: { method: request.method.toUpperCase(), url: request.url, headers },
       response: { status: response.status, headers: normalizeHeaders(response.headers) },
     };
-    if (text) recorded.request.body = decodeBody(text, headers['content-type']);
+    // Redacted as text, before parsing: JSON stays JSON, and no depth of nesting matters. Replay
+    // redacts a live request's body the same way before matching it.
+    if (text) recorded.request.body = decodeBody(redactText(text), headers['content-type']);
     const finish = (chunks: Uint8Array[], ending: BodyEnding) => {
       const bytes = concat(chunks);
       const body = new TextDecoder().decode(bytes);

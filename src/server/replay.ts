@@ -59,7 +59,8 @@ export function createReplayHandler(
   return async (request) => {
     const path = pathOf(request.url);
     if (!path.startsWith(basePath)) throw new ImagesApiError(404, 'Not Found');
-    const text = request.body ? await request.text() : '';
+    // Recordings hold request bodies redacted (src/server/recording.ts): match this one redacted too.
+    const text = request.body ? redactText(await request.text()) : '';
     let body: unknown = null;
     try {
       body = text ? JSON.parse(text) : null;

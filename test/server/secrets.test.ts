@@ -26,6 +26,11 @@ const SECRETS = {
   preferEcho: `sk-or-v1-${random()}`,
   upstreamSetCookie: `upcookie${random()}`,
   upstreamEcho: `sk-or-v1-${random()}`,
+  // In the body: a key pasted into a prompt (PNG and SVG answers draw the prompt), a bearer
+  // credential in a prompt, a key in a field whose 400 names the value.
+  promptKey: `sk-or-v1-${random()}`,
+  promptBearer: `bearer${random()}`,
+  fieldEcho: `sk-or-v1-${random()}`,
 };
 
 const secretHeaders = (extra: Record<string, string> = {}) => ({
@@ -55,6 +60,18 @@ async function sendEverything(baseUrl: string): Promise<string[]> {
     headers: secretHeaders({ prefer: `scenario=stream-drop, after=${SECRETS.preferEcho}` }),
     body,
   });
+  const secretPrompt = `a fox holding ${SECRETS.promptKey}, signed Bearer ${SECRETS.promptBearer}`;
+  for (const model of ['openai/gpt-image-1', 'recraft/recraft-v3-svg'])
+    await send(`/images${query}`, {
+      method: 'POST',
+      headers: secretHeaders(),
+      body: JSON.stringify({ model, prompt: secretPrompt, size: '1024x1024' }),
+    });
+  await send(`/images${query}`, {
+    method: 'POST',
+    headers: secretHeaders(),
+    body: JSON.stringify({ model: 'openai/gpt-image-1', prompt: 'a fox', size: SECRETS.fieldEcho }),
+  });
   await send(`/images/models${query}`, { headers: secretHeaders() });
   await send(`/images/nothing/here${query}`, { method: 'DELETE', headers: secretHeaders() });
   return answers;
@@ -79,13 +96,26 @@ beforeAll(async () => {
 });
 afterAll(() => upstream.close());
 
-/** Everything a server put out: log lines, reported errors, the journal, the recording. */
+/** Everything a server put out: log lines, reported errors, the journal, the recording, the gallery. */
 interface Outputs {
   log: string[];
   errors: string[];
   journal: string;
   recording: string;
   answers: string[];
+  gallery: string;
+}
+
+/** The gallery's page, each request's detail, and every image it keeps (as text: SVG labels are). */
+async function galleryText(origin: string, journal: string): Promise<string> {
+  const ids = (JSON.parse(journal) as { data: { id: number }[] }).data.map((entry) => entry.id);
+  const parts = [await (await fetch(`${origin}/__mock/`)).text()];
+  for (const id of ids) {
+    parts.push(await (await fetch(`${origin}/__mock/requests/${id}`)).text());
+    const image = await fetch(`${origin}/__mock/requests/${id}/images/0`);
+    parts.push(image.ok ? Buffer.from(await image.arrayBuffer()).toString('latin1') : '');
+  }
+  return parts.join('\n');
 }
 
 async function exercise(options: MockServerOptions & { record: string }): Promise<Outputs> {
@@ -99,21 +129,34 @@ async function exercise(options: MockServerOptions & { record: string }): Promis
   });
   let answers: string[];
   let journal: string;
+  let gallery: string;
   try {
     answers = await sendEverything(server.baseUrl);
     await new Promise((r) => setTimeout(r, 50)); // recordings are written once bodies end
     journal = await (await fetch(`${server.url}/__mock/requests`)).text();
+    gallery = await galleryText(server.url, journal);
   } finally {
     await server.close();
   }
-  return { log, errors, journal, recording: readFileSync(options.record, 'utf8'), answers };
+  return { log, errors, journal, recording: readFileSync(options.record, 'utf8'), answers, gallery };
 }
 
-/** The secrets found in `text`, by channel. */
-const leaks = (text: string) =>
-  Object.entries(SECRETS)
-    .filter(([, secret]) => text.includes(secret))
+/** `text` with every base64 image in it decoded beside it (an SVG's label is text inside). */
+const withImages = (text: string) =>
+  [
+    text,
+    ...[...text.matchAll(/"b64_json":\s*"([A-Za-z0-9+/=]+)"/g)].map((m) =>
+      Buffer.from(m[1] as string, 'base64').toString('latin1'),
+    ),
+  ].join('\n');
+
+/** The secrets found in `text` (or in an image it carries), by channel. */
+const leaks = (text: string) => {
+  const all = withImages(text);
+  return Object.entries(SECRETS)
+    .filter(([, secret]) => all.includes(secret))
     .map(([channel]) => channel);
+};
 
 describe('one redaction policy: a secret sent through any channel shows in no output', () => {
   const modes: [string, () => MockServerOptions & { record: string }][] = [
@@ -135,12 +178,18 @@ describe('one redaction policy: a secret sent through any channel shows in no ou
       expect(leaks(out.errors.join('\n')), 'reported errors').toEqual([]);
       expect(leaks(out.journal), 'journal').toEqual([]);
       expect(leaks(out.recording), 'recording').toEqual([]);
+      expect(leaks(out.gallery), 'gallery').toEqual([]);
       // The mock's own answers (errors echoing a header or the URL) keep no secret either; a proxy
       // passes the upstream's answer on untouched, so there the client sees what the upstream sent.
       if (!options().proxy) expect(leaks(out.answers.join('\n')), 'answers').toEqual([]);
       // What was redacted still says what it was.
       expect(out.recording).toContain('[REDACTED]');
-      if (!options().proxy) expect(out.journal).toContain(`Bearer …${SECRETS.authorization.slice(-4)}`);
+      if (!options().proxy) {
+        expect(out.journal).toContain(`Bearer …${SECRETS.authorization.slice(-4)}`);
+        // The prompt is kept, the key in it is not; the SVG draws the prompt with the key replaced.
+        expect(out.journal).toContain('a fox holding [REDACTED], signed Bearer [REDACTED]');
+        expect(withImages(out.answers.join('\n'))).toContain('[REDACTED]');
+      }
     });
   }
 
