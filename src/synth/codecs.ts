@@ -108,11 +108,11 @@ function memoryOf(module: unknown): number {
  */
 async function renewing<E extends WasmEncoder<unknown>>(load: () => Promise<E>): Promise<E> {
   let current = await load();
-  let renewing = false;
+  let replacing = false;
   const encode: E['encode'] = (...args) => {
     const bytes = current.encode(...args);
-    if (!renewing && memoryOf(current) > ENCODER_MEMORY_CAP) {
-      renewing = true;
+    if (!replacing && memoryOf(current) > ENCODER_MEMORY_CAP) {
+      replacing = true;
       const renewal = load().then(
         (fresh) => {
           current = fresh;
@@ -121,7 +121,7 @@ async function renewing<E extends WasmEncoder<unknown>>(load: () => Promise<E>):
       );
       renewals.add(renewal);
       void renewal.finally(() => {
-        renewing = false;
+        replacing = false;
         renewals.delete(renewal);
       });
     }
